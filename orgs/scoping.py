@@ -1,0 +1,187 @@
+"""The one tenancy mechanism: `Model.objects.restrict(user, action)`.
+
+A user's grants — memberships (territorial or sectoral), explicit django-guardian grants on
+an OrgUnit, an enterprise binding — compile once into a `Scope`, and the scope turns into one
+`Q` per model and action. No grant gives `none()`: forgetting a grant can hide data, never
+leak it.
+
+Each scoped model says where its rows are through three class attributes:
+- `scope_path_field`: the materialised path of the row's location (a prefix match = subtree);
+- `scope_industry_field`: the row's industry, for the sectoral rule (管行业必须管安全);
+- `scope_enterprise_field`: the row's enterprise, for enterprise users.
+Models may override `scope_role_actions` (role → actions) and the clause hooks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+from orgs.constants import DEFAULT_ROLE_ACTIONS, GRANT_PERMISSION_ROLES, Kind, Role
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One source of scope: a role over a subtree, a sectoral area, or one enterprise."""
+
+    role: str
+    subtree_path: str | None = None
+    sectoral_path: str | None = None
+    industry_ids: frozenset[int] = frozenset()
+    enterprise_id: int | None = None
+    enterprise_org_unit_id: int | None = None
+    membership_id: int | None = None
+
+
+@dataclass
+class Scope:
+    grants: list[Grant] = field(default_factory=list)
+    is_superuser: bool = False
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def q_for(self, model, action: str) -> Q | None:
+        """The filter selecting `model` rows this scope allows for `action`; None = nothing."""
+        role_actions = getattr(model, "scope_role_actions", None) or DEFAULT_ROLE_ACTIONS
+        clauses: list[Q] = []
+        for grant in self.grants:
+            if action not in role_actions.get(grant.role, ()):
+                continue
+            clause = model.scope_clause(grant)
+            if clause is not None:
+                clauses.append(clause)
+        if not clauses:
+            return None
+        combined = clauses[0]
+        for clause in clauses[1:]:
+            combined |= clause
+        return combined
+
+
+class ScopedModelMixin:
+    """Clause hooks shared by OrgUnit and every row located in the tree."""
+
+    scope_path_field = "org_path"
+    scope_industry_field: str | None = "industry_id"
+    scope_enterprise_field: str | None = "enterprise_id"
+    scope_role_actions: dict[str, frozenset[str]] | None = None
+
+    @classmethod
+    def scope_clause(cls, grant: Grant) -> Q | None:
+        if grant.enterprise_id is not None:
+            return cls.scope_enterprise_clause(grant)
+        clause = None
+        if grant.subtree_path:
+            clause = Q(**{f"{cls.scope_path_field}__startswith": grant.subtree_path})
+        if grant.sectoral_path and grant.industry_ids:
+            sectoral = cls.scope_sectoral_clause(grant)
+            if sectoral is not None:
+                clause = sectoral if clause is None else clause | sectoral
+        return clause
+
+    @classmethod
+    def scope_sectoral_clause(cls, grant: Grant) -> Q | None:
+        if not cls.scope_industry_field:
+            return None
+        return Q(
+            **{
+                f"{cls.scope_path_field}__startswith": grant.sectoral_path,
+                f"{cls.scope_industry_field}__in": sorted(grant.industry_ids),
+            }
+        )
+
+    @classmethod
+    def scope_enterprise_clause(cls, grant: Grant) -> Q | None:
+        if not cls.scope_enterprise_field:
+            return None
+        return Q(**{cls.scope_enterprise_field: grant.enterprise_id})
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Rows of this queryset that `user` may `action`; default-deny."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        q = scope_for(user).q_for(self.model, action)
+        if q is None:
+            return self.none()
+        return self.filter(q)
+
+
+def scope_for(user) -> Scope:
+    """The user's compiled scope, cached on the user object for the request's lifetime."""
+    active = getattr(user, "active_membership_id", None)
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None and cached[0] == active:
+        return cached[1]
+    scope = compile_scope(user, active_membership_id=active)
+    user._scope_cache = (active, scope)
+    return scope
+
+
+def invalidate_scope(user) -> None:
+    if hasattr(user, "_scope_cache"):
+        del user._scope_cache
+
+
+def compile_scope(user, active_membership_id: int | None = None) -> Scope:
+    """Read the user's memberships and guardian grants: a fixed number of queries."""
+    from orgs.models import Membership, OrgUnitGroupGrant, OrgUnitUserGrant
+
+    if user.is_superuser:
+        return Scope(is_superuser=True)
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("org_unit", "org_unit__jurisdiction", "enterprise")
+        .prefetch_related("org_unit__industries")
+    )
+    if active_membership_id is not None:
+        memberships = memberships.filter(pk=active_membership_id)
+    grants = [membership_grant(m) for m in memberships]
+
+    user_grants = OrgUnitUserGrant.objects.filter(
+        user=user, permission__codename__in=list(GRANT_PERMISSION_ROLES)
+    ).values_list("permission__codename", "content_object__path")
+    group_grants = OrgUnitGroupGrant.objects.filter(
+        group__user=user, permission__codename__in=list(GRANT_PERMISSION_ROLES)
+    ).values_list("permission__codename", "content_object__path")
+    for codename, path in [*user_grants, *group_grants]:
+        grants.append(Grant(role=GRANT_PERMISSION_ROLES[codename], subtree_path=path))
+    return Scope(grants=grants)
+
+
+def membership_grant(membership) -> Grant:
+    unit = membership.org_unit
+    if membership.role == Role.ENTERPRISE:
+        return Grant(
+            role=membership.role,
+            enterprise_id=membership.enterprise_id,
+            enterprise_org_unit_id=membership.enterprise.org_unit_id
+            if membership.enterprise_id
+            else None,
+            membership_id=membership.pk,
+        )
+    if unit.kind == Kind.DEPARTMENT:
+        jurisdiction = unit.jurisdiction
+        return Grant(
+            role=membership.role,
+            subtree_path=unit.path,
+            sectoral_path=jurisdiction.path if jurisdiction else None,
+            industry_ids=frozenset(i.pk for i in unit.industries.all()),
+            membership_id=membership.pk,
+        )
+    return Grant(role=membership.role, subtree_path=unit.path, membership_id=membership.pk)
+
+
+def scoped_models():
+    """Every installed model that `restrict` scopes (used by the tree-change resync)."""
+    from django.apps import apps
+
+    from orgs.models import ScopedModel
+
+    return [m for m in apps.get_models() if issubclass(m, ScopedModel)]
