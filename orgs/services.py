@@ -1,5 +1,7 @@
 """Workflow rules of the governance hierarchy. Views, API, imports and jobs all call these."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -14,6 +16,8 @@ from orgs.models import Enterprise, Membership, OrgUnit
 from orgs.scoping import invalidate_scope, scoped_models
 from orgs.validators import normalise_credit_code
 
+COORDINATE_STEP = Decimal("0.000001")
+
 
 def _nearest_region(unit):
     if unit.kind == Kind.REGION:
@@ -26,6 +30,9 @@ def _nearest_region(unit):
 @transaction.atomic
 def create_org_unit(*, parent=None, industries=(), **fields) -> OrgUnit:
     """Add a node under `parent` (a root when None), validated before anything is written."""
+    for coordinate in ("longitude", "latitude"):
+        if fields.get(coordinate) not in (None, ""):
+            fields[coordinate] = Decimal(str(fields[coordinate])).quantize(COORDINATE_STEP)
     unit = OrgUnit(**fields)
     unit._pending_parent = parent
     if parent is not None and unit.kind == Kind.DEPARTMENT and not unit.level:
@@ -37,8 +44,14 @@ def create_org_unit(*, parent=None, industries=(), **fields) -> OrgUnit:
         unit = OrgUnit.objects.add_child(parent, instance=unit)
     unit.parent = parent
     unit.refresh_level_ids(parent=parent)
-    if unit.kind == Kind.DEPARTMENT and unit.jurisdiction_id is None:
-        unit.jurisdiction = _nearest_region(parent)
+    if unit.kind == Kind.DEPARTMENT:
+        home = _nearest_region(parent)
+        if unit.jurisdiction_id is None:
+            unit.jurisdiction = home
+        elif unit.jurisdiction.kind != Kind.REGION or not unit.jurisdiction.path.startswith(home.path):
+            raise ValidationError(
+                {"jurisdiction": _("部门的属地范围必须是其所属行政区域或其下级区域。")}
+            )
     unit.save()
     if industries:
         unit.industries.set(industries)
