@@ -185,3 +185,26 @@ def scoped_models():
     from orgs.models import ScopedModel
 
     return [m for m in apps.get_models() if issubclass(m, ScopedModel)]
+
+
+def audit_q(user, path_field: str = "org_path") -> Q | None:
+    """Filter for audit records (AuditEvent, historical rows) the user may read as auditor.
+
+    Audit records carry the path of the org unit they concern; an auditor reads those of their
+    subtree. None means nothing; superusers read everything.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Q()
+    clauses = [
+        Q(**{f"{path_field}__startswith": grant.subtree_path})
+        for grant in scope_for(user).grants
+        if "audit" in DEFAULT_ROLE_ACTIONS.get(grant.role, ()) and grant.subtree_path
+    ]
+    if not clauses:
+        return None
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
