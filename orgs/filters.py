@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from orgs.constants import Action, EnterpriseKind, Kind, Level
 from orgs.models import Enterprise, Industry, OrgUnit
@@ -13,6 +15,7 @@ def scoped_org_units(request):
     return OrgUnit.objects.restrict(request.user, Action.VIEW)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class WithinFilter(django_filters.ModelChoiceFilter):
     """`?within=<id>`: rows located in that org unit's subtree (one prefix match)."""
 

@@ -1,0 +1,37 @@
+"""What the generic tenancy suites need to know about each scoped model.
+
+Every model reachable through an API route or an HTML page must be listed here with the
+object that belongs to the sibling township (罗亭镇, township_staff_b's) and a text by which
+it would show up in a page. A new route over an unlisted model fails the suite until it is
+added here — which is the point: new routes cannot ship without isolation coverage.
+"""
+
+from core.models import User
+from orgs.models import Enterprise, Membership, OrgUnit
+
+# model → (function world → the sibling township's object, function object → text in pages)
+SIBLING_OBJECTS = {
+    OrgUnit: (lambda w: w.luoting, lambda obj: obj.name),
+    Enterprise: (lambda w: w.ent_luoting, lambda obj: obj.name),
+    Membership: (
+        lambda w: Membership.objects.get(user=w.township_staff_b),
+        lambda obj: obj.user.username,
+    ),
+    User: (lambda w: w.township_staff_b, lambda obj: obj.username),
+}
+
+
+def sibling_object(model, world):
+    try:
+        factory, _label = SIBLING_OBJECTS[model]
+    except KeyError as missing:
+        raise AssertionError(
+            f"{model.__name__} has routes but no entry in tests/tenancy.py SIBLING_OBJECTS: "
+            "add the sibling township's object so its isolation is tested."
+        ) from missing
+    return factory(world)
+
+
+def sibling_label(model, world):
+    factory, label = SIBLING_OBJECTS[model]
+    return label(factory(world))
