@@ -15,9 +15,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
+# Production must set SECRET_KEY: with DEBUG off there is no default to fall back on.
+SECRET_KEY = (
+    env(
+        "SECRET_KEY",
+        default="dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
+    )
+    if DEBUG
+    else env("SECRET_KEY")
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -116,8 +121,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle sessions end after SESSION_IDLE_TIMEOUT seconds (core.middleware.IdleSessionTimeoutMiddleware);
-# the cookie itself lives no longer than that either.
+# Idle sessions end after SESSION_IDLE_TIMEOUT seconds (core.middleware), and the cookie
+# itself lives no longer than that either.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = True
@@ -206,9 +211,7 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
 }
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@anquan.local")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Anquan@2024")

@@ -2,8 +2,8 @@ import re
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
 from core.context import reset_request_id, set_request_id

@@ -10,9 +10,7 @@ def lockout_response(request, original_response=None, credentials=None):
     message = _("登录失败次数过多，账号已锁定%(minutes)d分钟，请稍后再试。") % {"minutes": minutes}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
-    return render(
-        request, "registration/locked_out.html", {"message": message}, status=429
-    )
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
 
 
 def client_ip(request) -> str | None:

@@ -108,7 +108,9 @@ class OrgUnit(ScopedModelMixin, MP_Node):
         related_name="+",
         help_text=_("部门按行业监管的区域，默认为其所属的行政区域。"),
     )
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     province = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -153,7 +155,9 @@ class OrgUnit(ScopedModelMixin, MP_Node):
         indexes = [
             # Subtree queries are `path LIKE 'prefix%'`: the pattern opclass lets PostgreSQL
             # use the index whatever the database collation.
-            models.Index(fields=["path"], name="orgs_orgunit_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="orgs_orgunit_path_like", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "kind"], name="orgs_orgunit_level_kind"),
         ]
         constraints = [
@@ -262,9 +266,15 @@ class ScopedModel(ScopedModelMixin, models.Model):
         abstract = True
         indexes = [
             models.Index(
-                fields=["org_path"], name="%(app_label)s_%(class)s_op", opclasses=["varchar_pattern_ops"]
+                fields=["org_path"],
+                name="%(app_label)s_%(class)s_op",
+                opclasses=["varchar_pattern_ops"],
             )
         ]
+
+    def save(self, *args, **kwargs):
+        self.copy_location()
+        super().save(*args, **kwargs)
 
     def copy_location(self):
         unit = self.org_unit
@@ -273,10 +283,6 @@ class ScopedModel(ScopedModelMixin, models.Model):
         self.city_id = unit.city_id
         self.county_id = unit.county_id
         self.township_id = unit.township_id
-
-    def save(self, *args, **kwargs):
-        self.copy_location()
-        super().save(*args, **kwargs)
 
 
 class Enterprise(ScopedModel):
@@ -290,7 +296,10 @@ class Enterprise(ScopedModel):
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
     kind = models.CharField(
-        _("单位类别"), max_length=20, choices=EnterpriseKind.choices, default=EnterpriseKind.ENTERPRISE
+        _("单位类别"),
+        max_length=20,
+        choices=EnterpriseKind.choices,
+        default=EnterpriseKind.ENTERPRISE,
     )
     industry = models.ForeignKey(
         Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="enterprises"

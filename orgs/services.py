@@ -22,9 +22,7 @@ COORDINATE_STEP = Decimal("0.000001")
 def _nearest_region(unit):
     if unit.kind == Kind.REGION:
         return unit
-    return (
-        OrgUnit.objects.ancestors_of(unit).filter(kind=Kind.REGION).order_by("-depth").first()
-    )
+    return OrgUnit.objects.ancestors_of(unit).filter(kind=Kind.REGION).order_by("-depth").first()
 
 
 @transaction.atomic
@@ -48,7 +46,9 @@ def create_org_unit(*, parent=None, industries=(), **fields) -> OrgUnit:
         home = _nearest_region(parent)
         if unit.jurisdiction_id is None:
             unit.jurisdiction = home
-        elif unit.jurisdiction.kind != Kind.REGION or not unit.jurisdiction.path.startswith(home.path):
+        elif unit.jurisdiction.kind != Kind.REGION or not unit.jurisdiction.path.startswith(
+            home.path
+        ):
             raise ValidationError(
                 {"jurisdiction": _("部门的属地范围必须是其所属行政区域或其下级区域。")}
             )
@@ -64,7 +64,9 @@ def move_org_unit(unit, new_parent) -> OrgUnit:
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("不能把机构移动到其自身或下级之下。"))
     old_path = unit.path
-    OrgUnit.objects.move(unit, new_parent, "sorted-child" if OrgUnit.node_order_by else "last-child")
+    OrgUnit.objects.move(
+        unit, new_parent, "sorted-child" if OrgUnit.node_order_by else "last-child"
+    )
     unit.refresh_from_db()
     unit.parent = new_parent
     unit.refresh_level_ids(parent=new_parent)
@@ -232,7 +234,9 @@ def revoke_subtree(target, org_unit, *, permission="view_subtree", revoked_by, r
 def primary_org_path(user) -> str:
     """The path of the user's highest membership, for filing their audit events."""
     membership = (
-        Membership.objects.filter(user=user).select_related("org_unit").order_by("org_unit__depth").first()
+        Membership.objects.filter(user=user)
+        .select_related("org_unit")
+        .order_by("org_unit__depth")
+        .first()
     )
     return membership.org_unit.path if membership else ""
-

@@ -12,7 +12,9 @@ from orgs.services import primary_org_path
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    record_event(AuditEvent.Kind.LOGIN, actor=user, request=request, org_path=primary_org_path(user))
+    record_event(
+        AuditEvent.Kind.LOGIN, actor=user, request=request, org_path=primary_org_path(user)
+    )
 
 
 @receiver(user_logged_out)

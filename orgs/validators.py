@@ -1,4 +1,4 @@
-"""Validation of the official codes: 统一社会信用代码 (GB 32100-2015) and GB/T 2260 division codes."""
+"""Validation of official codes: 统一社会信用代码 (GB 32100-2015), GB/T 2260 division codes."""
 
 import re
 
@@ -65,17 +65,13 @@ def validate_division_code(code: str, level: str, parent_code: str | None = None
             params={"level": Level(level).label, "n": expected},
         )
     if level == Level.PROVINCE and not code.endswith("0000"):
-        raise ValidationError(
-            _("省级行政区划代码应以0000结尾。"), code="division_code_province"
-        )
+        raise ValidationError(_("省级行政区划代码应以0000结尾。"), code="division_code_province")
     if level == Level.CITY and (code.endswith("0000") or not code.endswith("00")):
         raise ValidationError(
             _("设区市行政区划代码应以00结尾且第3、4位不为00。"), code="division_code_city"
         )
     if level == Level.COUNTY and code.endswith("00"):
-        raise ValidationError(
-            _("县级行政区划代码第5、6位不应为00。"), code="division_code_county"
-        )
+        raise ValidationError(_("县级行政区划代码第5、6位不应为00。"), code="division_code_county")
     if parent_code:
         # A county's code shares its province's first two digits (counties directly under a
         # province exist, so only the province prefix is binding); a township extends its county's.

@@ -102,8 +102,12 @@ def world(db):
     w.ent_zhaoxian_2 = EnterpriseFactory(
         name="招贤镇建筑工程有限公司", org_unit=w.zhaoxian, industry=w.construction
     )
-    w.ent_luoting = EnterpriseFactory(name="罗亭镇化工有限公司", org_unit=w.luoting, industry=w.chemicals)
-    w.ent_wannian = EnterpriseFactory(name="万年县陈营化工厂", org_unit=w.chenying, industry=w.chemicals)
+    w.ent_luoting = EnterpriseFactory(
+        name="罗亭镇化工有限公司", org_unit=w.luoting, industry=w.chemicals
+    )
+    w.ent_wannian = EnterpriseFactory(
+        name="万年县陈营化工厂", org_unit=w.chenying, industry=w.chemicals
+    )
     w.ent_xjj_care = EnterpriseFactory(
         name="谢家集区幸福养老院", org_unit=w.xjj_street, industry=w.elderly_care
     )

@@ -39,7 +39,9 @@ def region(name, level, code, parent=None, **extra):
 
 
 def department(name, parent, industries=(), **extra):
-    extra.setdefault("level", extra["jurisdiction"].level if extra.get("jurisdiction") else parent.level)
+    extra.setdefault(
+        "level", extra["jurisdiction"].level if extra.get("jurisdiction") else parent.level
+    )
     return services.create_org_unit(
         parent=parent,
         name=name,

@@ -51,9 +51,7 @@ def all_routes():
 def api_routes():
     """/api/v1/ routes, without DRF's format-suffix duplicates."""
     return [
-        r
-        for r in all_routes()
-        if r.pattern.startswith("api/v1/") and "format" not in r.pattern
+        r for r in all_routes() if r.pattern.startswith("api/v1/") and "format" not in r.pattern
     ]
 
 

@@ -79,9 +79,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class MembershipSerializer(serializers.ModelSerializer):
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    enterprise_name = serializers.CharField(
-        source="enterprise.name", read_only=True, default=None
-    )
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
 
     class Meta:
         model = Membership

@@ -1,8 +1,8 @@
 """The orgs REST API: shapes, filters, bad input, query budgets, schema and docs."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from orgs.models import Enterprise
 from tests.factories import EnterpriseFactory, make_credit_code
@@ -98,7 +98,9 @@ def test_duplicate_credit_code_is_refused(world, api_for):
 
 def test_staff_cannot_create_an_enterprise_outside_scope_by_industry(world, api_for):
     # The department may place elderly-care homes in 谢家集区, not chemical plants.
-    payload = enterprise_payload(world, org_unit=world.pingshan.pk, credit_code=make_credit_code("340404"))
+    payload = enterprise_payload(
+        world, org_unit=world.pingshan.pk, credit_code=make_credit_code("340404")
+    )
     response = api_for(world.dept_staff).post("/api/v1/enterprises/", payload, format="json")
     assert response.status_code == 400
     payload["industry"] = world.elderly_care.pk

@@ -29,7 +29,12 @@ def test_region_membership_covers_its_subtree_never_up_or_sideways(world, api_fo
         "罗亭镇化工有限公司",
     }
     units = org_unit_names(county)
-    assert {"湾里管理局", "招贤镇", "罗亭镇", "太平镇"} == units  # not 南昌市 above, not 上饶市 beside
+    assert {
+        "湾里管理局",
+        "招贤镇",
+        "罗亭镇",
+        "太平镇",
+    } == units  # not 南昌市 above, not 上饶市 beside
 
 
 def test_province_sees_whole_province_only(world, api_for):
@@ -71,13 +76,19 @@ def test_guardian_grant_adds_a_subtree_and_revocation_removes_it_at_once(world, 
     assert client.get(f"/api/v1/enterprises/{target.pk}/").status_code == 404
 
     services.grant_subtree(
-        world.supervisor, world.wanli, permission="supervise_subtree", granted_by=world.province_admin
+        world.supervisor,
+        world.wanli,
+        permission="supervise_subtree",
+        granted_by=world.province_admin,
     )
     assert "招贤镇化工有限公司" in enterprise_names(client)
     assert client.get(f"/api/v1/enterprises/{target.pk}/").status_code == 200
 
     services.revoke_subtree(
-        world.supervisor, world.wanli, permission="supervise_subtree", revoked_by=world.province_admin
+        world.supervisor,
+        world.wanli,
+        permission="supervise_subtree",
+        revoked_by=world.province_admin,
     )
     assert client.get(f"/api/v1/enterprises/{target.pk}/").status_code == 404
     assert "招贤镇化工有限公司" not in enterprise_names(client)
@@ -168,5 +179,7 @@ def test_moving_a_subtree_resyncs_every_location_copy(world):
     assert world.zhaoxian.city_id == world.shangrao.pk
     assert world.ent_zhaoxian.city_id == world.shangrao.pk
     assert world.ent_zhaoxian.county_id == world.wanli.pk
-    names = set(Enterprise.objects.restrict(world.supervisor, "view").values_list("name", flat=True))
+    names = set(
+        Enterprise.objects.restrict(world.supervisor, "view").values_list("name", flat=True)
+    )
     assert "招贤镇化工有限公司" in names

@@ -1,0 +1,88 @@
+"""Form building blocks every app's HTML forms share."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuditEvent
+
+
+class ScopedModelFormMixin:
+    """Restricts the choices of every related field to the user's scope.
+
+    Any ModelChoiceField / ModelMultipleChoiceField whose queryset can `restrict` is narrowed
+    to `restrict(user, action)`: "view" unless `scope_actions` names another action for the
+    field. A choice out of scope is then neither rendered nor accepted — it fails validation
+    exactly like an id that does not exist.
+    """
+
+    scope_actions: dict[str, str] = {}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, self.scope_actions.get(name, "view"))
+
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Put a ValidationError raised by a service onto the form.
+
+    Messages for fields the form has go under those fields; the rest (and messages without a
+    field) become non-field errors, so nothing the service said is lost.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else None
+        if target is None and field != NON_FIELD_ERRORS:
+            label = field
+            errors = [ValidationError(f"{label}：{message}") for e in errors for message in e]
+        form.add_error(target, errors)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("请输入正确的用户名和密码（均区分大小写）。"),
+        "inactive": _("该账号已停用，请联系管理员。"),
+    }
+
+
+class AuditEventFilterForm(forms.Form):
+    """Filters of the audit log page; all optional."""
+
+    kind = forms.ChoiceField(
+        label=_("事件"), required=False, choices=[("", _("全部"))] + AuditEvent.Kind.choices
+    )
+    username = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("起始日期不能晚于截止日期。"))
+        return cleaned
+
+    def filter(self, queryset):
+        """The events matching the (valid) filters."""
+        data = self.cleaned_data
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("username"):
+            queryset = queryset.filter(username__icontains=data["username"].strip())
+        if data.get("date_from"):
+            queryset = queryset.filter(created_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(created_at__date__lte=data["date_to"])
+        return queryset
