@@ -193,7 +193,10 @@ class OrgUnit(ScopedModelMixin, MP_Node):
                 raise ValidationError({"division_code": _("部门不填行政区划代码。")})
         if parent is not None and self.kind == Kind.REGION:
             expected = _next_level(parent.level)
-            if parent.kind == Kind.REGION and self.level != expected:
+            # 省直辖县级行政区划 (e.g. 湖北 仙桃市) and the districts of the 直辖市 are counties
+            # directly under a province.
+            county_under_province = parent.level == Level.PROVINCE and self.level == Level.COUNTY
+            if parent.kind == Kind.REGION and self.level != expected and not county_under_province:
                 raise ValidationError(
                     {"level": _("下级行政区域的层级应为“%(level)s”。") % {"level": expected.label}}
                 )
