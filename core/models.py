@@ -19,6 +19,13 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    # Channels each user chooses besides the in-app inbox (core.notifications).
+    notify_by_email = models.BooleanField(_("邮件提醒"), default=False)
+    webhook_url = models.URLField(
+        _("机器人Webhook地址"),
+        blank=True,
+        help_text=_("政务钉钉或企业微信群机器人的Webhook地址；填写后提醒同时推送到该群。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -138,6 +145,13 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Delivery to outside channels: claimed by one worker (compare-and-swap), then stamped sent.
+    # A claim older than core.notifications.CLAIM_TIMEOUT is retried by the sweeper.
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True, editable=False)
+    webhook_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    webhooked_at = models.DateTimeField(_("Webhook推送时间"), null=True, blank=True, editable=False)
+    delivery_error = models.CharField(_("推送错误"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("通知")

@@ -12,10 +12,21 @@ def schedule(apps, schema_editor):
         name="清理过期会话",
         defaults={"task": "core.tasks.clear_expired_sessions", "crontab": crontab},
     )
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    every_ten_minutes, _ = IntervalSchedule.objects.get_or_create(every=10, period="minutes")
+    PeriodicTask.objects.update_or_create(
+        name="补发未送达的提醒",
+        defaults={
+            "task": "core.tasks.sweep_undelivered_notifications",
+            "interval": every_ten_minutes,
+        },
+    )
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name="清理过期会话").delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
+        name__in=["清理过期会话", "补发未送达的提醒"]
+    ).delete()
 
 
 class Migration(migrations.Migration):
