@@ -1,4 +1,9 @@
-"""Discovery of every URL pattern, for the generic tenancy suites."""
+"""The generic test mixins' machinery: discovery of every URL pattern.
+
+The tenancy suites (tests/test_tenancy_api.py, tests/test_tenancy_routes.py) walk every
+route found here, so a new route is covered — or fails the suite — without anyone
+remembering to add a test.
+"""
 
 from dataclasses import dataclass
 

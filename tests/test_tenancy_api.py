@@ -7,7 +7,7 @@ anything of township_staff_b's sibling township (罗亭镇).
 import pytest
 
 from core.api.views import ScopedViewSetMixin
-from tests.routes import api_routes
+from core.testing import api_routes
 from tests.tenancy import sibling_label, sibling_object
 
 # API routes that serve no scoped objects, and why.

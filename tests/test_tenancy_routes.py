@@ -6,8 +6,8 @@ sibling township's objects) or is listed below with the reason it shows no scope
 
 import pytest
 
+from core.testing import html_routes
 from core.views import ScopedViewMixin
-from tests.routes import html_routes
 from tests.tenancy import SIBLING_OBJECTS, sibling_label, sibling_object
 
 # Pages that show no object of another unit's, by URL name, and why.
