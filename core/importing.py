@@ -238,8 +238,9 @@ class TabularImporter:
 
     Within `clean_row`, report problems either by raising ValidationError (a dict form maps
     column keys, or model field names listed in `field_columns`, to messages) or by calling
-    `add_error`; return None for a row that is not to be saved. At most one message is kept
-    per cell, the first, so a row's missing value is not reported again by model validation.
+    `add_error`. A row with any error is not saved, whatever `clean_row` returns. At most one
+    message is kept per cell, the first, so a missing value is not reported again by model
+    validation.
     """
 
     columns: Sequence[Column] = ()
@@ -252,6 +253,7 @@ class TabularImporter:
 
     def __init__(self):
         self._errors: dict[tuple[int | None, str], RowError] = {}
+        self._error_rows: set[int | None] = set()
         self._columns_by_key = {column.key: column for column in self.columns}
 
     # Hooks for subclasses
@@ -292,6 +294,7 @@ class TabularImporter:
         key = self.field_columns.get(column, column)
         title = self._columns_by_key[key].title if key in self._columns_by_key else ""
         self._errors.setdefault((row_number, title), RowError(row_number, title, str(message)))
+        self._error_rows.add(row_number)
 
     def add_validation_error(self, row_number: int | None, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -311,7 +314,7 @@ class TabularImporter:
 
     def run(self, source) -> ImportResult:
         """Import a file (path or uploaded file): all rows, or nothing and every error."""
-        self._errors = {}
+        self._errors, self._error_rows = {}, set()
         try:
             rows = self._read(source)
         except ImportFileError as exc:
@@ -391,7 +394,7 @@ class TabularImporter:
             except ValidationError as exc:
                 self.add_validation_error(row_number, exc)
                 continue
-            if item is not None:
+            if item is not None and row_number not in self._error_rows:
                 items.append((row_number, item))
         return items
 
@@ -424,3 +427,23 @@ def parse_yes_no(value: str) -> bool | None:
     if text in {"否", "n", "no", "false", "0", "×"}:
         return False
     return None
+
+
+def run_import_command(command, importer: TabularImporter, path: str) -> ImportResult:
+    """The body of every `import_*` management command: errors listed, nothing written."""
+    from django.core.management.base import CommandError
+
+    result = importer.run(path)
+    if not result.ok:
+        for error in result.errors:
+            command.stderr.write(str(error))
+        raise CommandError(
+            _("导入失败：共%(n)d处错误，未写入任何数据。") % {"n": len(result.errors)}
+        )
+    command.stdout.write(
+        command.style.SUCCESS(
+            _("导入完成：新增%(created)d条，更新%(updated)d条，未变化%(unchanged)d条。")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        )
+    )
+    return result
