@@ -1,10 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from orgs import views as orgs_views
+
 urlpatterns = [
     path("", include("core.urls")),
+    # Site-wide pages that read the org tree: their views live in orgs (core imports no app).
+    path("", orgs_views.DashboardView.as_view(), name="dashboard"),
+    path("switch/", orgs_views.SwitchMembershipView.as_view(), name="switch_membership"),
+    path("password/", orgs_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("audit/", orgs_views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/history/", orgs_views.AuditHistoryView.as_view(), name="audit_history"),
     path("orgs/", include("orgs.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

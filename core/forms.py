@@ -1,8 +1,11 @@
 """Form building blocks every app's HTML forms share."""
 
+from datetime import datetime, time, timedelta
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
@@ -38,11 +41,7 @@ def add_validation_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        target = field if field in form.fields else None
-        if target is None and field != NON_FIELD_ERRORS:
-            label = field
-            errors = [ValidationError(f"{label}：{message}") for e in errors for message in e]
-        form.add_error(target, errors)
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class LoginForm(AuthenticationForm):
@@ -57,7 +56,7 @@ class AuditEventFilterForm(forms.Form):
     """Filters of the audit log page; all optional."""
 
     kind = forms.ChoiceField(
-        label=_("事件"), required=False, choices=[("", _("全部"))] + AuditEvent.Kind.choices
+        label=_("事件"), required=False, choices=[("", _("全部")), *AuditEvent.Kind.choices]
     )
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
     date_from = forms.DateField(
@@ -81,8 +80,15 @@ class AuditEventFilterForm(forms.Form):
             queryset = queryset.filter(kind=data["kind"])
         if data.get("username"):
             queryset = queryset.filter(username__icontains=data["username"].strip())
+        # Day bounds in the local time zone, as a range on the indexed column.
         if data.get("date_from"):
-            queryset = queryset.filter(created_at__date__gte=data["date_from"])
+            queryset = queryset.filter(created_at__gte=_start_of_day(data["date_from"]))
         if data.get("date_to"):
-            queryset = queryset.filter(created_at__date__lte=data["date_to"])
+            queryset = queryset.filter(
+                created_at__lt=_start_of_day(data["date_to"] + timedelta(days=1))
+            )
         return queryset
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

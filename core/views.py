@@ -1,0 +1,92 @@
+"""Views every app shares: the scoped base class, login, and the user's own notifications."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import ListView
+
+from core.forms import LoginForm
+from core.models import Notification
+
+
+class ScopedViewMixin(LoginRequiredMixin):
+    """Base of every HTML view over a scoped model (NetBox's pattern, as the API's viewsets).
+
+    The queryset is the user's scope for `scope_action`, so an object out of scope is simply
+    not found: 404, exactly like a missing one. Views over models that are not located in the
+    tree themselves (Membership, User) override `get_queryset` and keep this base, so that
+    every object page goes through one mechanism.
+
+    On an object page (a `pk` in the URL) the object is looked up first and kept as
+    `self.object`, whatever the method.
+    """
+
+    model = None
+    scope_action = "view"
+    pk_url_kwarg = "pk"
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.scope_action)
+
+    def dispatch(self, request, *args, **kwargs):
+        # Resolve an object page's object before dispatching on the method: otherwise a POST to
+        # a read-only page, or a GET to a POST-only one, would answer 405 and so confirm that an
+        # out-of-scope object exists.
+        if request.user.is_authenticated and self.pk_url_kwarg in kwargs:
+            self.object = self._scoped_object = super().get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        if queryset is None and hasattr(self, "_scoped_object"):
+            return self._scoped_object
+        return super().get_object(queryset)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The lockout policy is configurable (django-axes settings); the page states the real one.
+        return super().get_context_data(
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            cooloff_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            **kwargs,
+        )
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's own notifications, newest first."""
+
+    template_name = "core/notification_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).select_related("sender")
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """POST: mark one notification (`id`) or all of them read.
+
+    With `follow`, go on to the notification's link, so that opening a notification from the
+    list also marks it read. Links are the app's own paths; anything else is not followed.
+    """
+
+    def post(self, request):
+        own = Notification.objects.filter(recipient=request.user)
+        notification_id = request.POST.get("id", "")
+        if notification_id.isdigit():
+            own = own.filter(pk=int(notification_id))
+        own.filter(read_at__isnull=True).update(read_at=timezone.now())
+        if notification_id.isdigit() and request.POST.get("follow"):
+            link = own.values_list("link", flat=True).first()
+            if link and url_has_allowed_host_and_scheme(
+                link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return HttpResponseRedirect(link)
+        return HttpResponseRedirect(reverse("notifications"))
