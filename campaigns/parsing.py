@@ -566,7 +566,7 @@ def _lay_out(root: _Node, warnings: list[ParseWarning]) -> _Layout:
     layout = _Layout()
     parts = [node for node in root.children if node.rank == 1]
     if not parts:  # no "一、" headings: the whole text is the list of actions or tasks
-        layout.sections.append(_preamble(root, []))
+        _add_preamble(root, [], layout)
         _read_task_area(root, layout, warnings, named=True)
         return layout
     early_items = [node for node in root.children if node.rank != 1]
@@ -574,7 +574,7 @@ def _lay_out(root: _Node, warnings: list[ParseWarning]) -> _Layout:
         warnings.append(
             ParseWarning(node.line, WARNING_ITEM_BEFORE_HEADINGS.format(number=node.marker.number))
         )
-    layout.sections.append(_preamble(root, early_items))
+    _add_preamble(root, early_items, layout)
     for part in parts:
         heading, _ = _heading_of(part)
         kind = _section_kind(heading)
@@ -586,12 +586,12 @@ def _lay_out(root: _Node, warnings: list[ParseWarning]) -> _Layout:
     return layout
 
 
-def _preamble(root: _Node, early_items: list[_Node]) -> Section:
+def _add_preamble(root: _Node, early_items: list[_Node], layout: _Layout) -> None:
     segments = root.own_segments()
     segments += [(line.number, line.text) for node in early_items for line in node.lines()]
     text = _join(segments)
-    line = text.line_numbers[0] if text.line_numbers else 1
-    return Section(SectionKind.PREAMBLE, "", text.text, line)
+    if text.text:
+        layout.sections.append(Section(SectionKind.PREAMBLE, "", text.text, text.line_numbers[0]))
 
 
 def _section(node: _Node, kind: SectionKind) -> Section:
