@@ -41,12 +41,14 @@ def _normalise(pattern: str) -> str:
     return pattern.replace("(?P<pk>[^/.]+)", "<pk>").replace("^", "").replace("$", "")
 
 
-def _walk(patterns, prefix=""):
+def _walk(patterns, prefix="", namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + _normalise(str(entry.pattern)))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + _normalise(str(entry.pattern)), inner)
         elif isinstance(entry, URLPattern):
-            yield Route(prefix + _normalise(str(entry.pattern)), entry.name, entry.callback)
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield Route(prefix + _normalise(str(entry.pattern)), name, entry.callback)
 
 
 def all_routes():
