@@ -35,7 +35,7 @@ def _model(route):
     return route.view_class.queryset.model
 
 
-@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if not r.has_pk], ids=str)
+@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if not r.has_pk], ids=lambda r: r.name)
 def test_list_hides_sibling_objects(route, world, api_for):
     model = _model(route)
     hidden = sibling_object(model, world)
@@ -50,7 +50,7 @@ def test_list_hides_sibling_objects(route, world, api_for):
     assert hidden.pk in {row["id"] for row in own["results"]}
 
 
-@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if r.has_pk], ids=str)
+@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if r.has_pk], ids=lambda r: r.name)
 def test_detail_of_sibling_object_is_404(route, world, api_for):
     hidden = sibling_object(_model(route), world)
     client = api_for(world.township_staff)
@@ -70,7 +70,7 @@ def test_detail_of_sibling_object_is_404(route, world, api_for):
     assert api_for(world.township_staff_b).get(url).status_code == 200
 
 
-@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if not r.has_pk], ids=str)
+@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if not r.has_pk], ids=lambda r: r.name)
 def test_foreign_key_filters_do_not_reveal_sibling_objects(route, world, api_for):
     filterset = getattr(route.view_class, "filterset_class", None)
     if filterset is None:
