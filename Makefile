@@ -1,6 +1,6 @@
 # 安全生产治本攻坚 — developer entry points. The two that matter: `make run` and `make test`.
 #
-#   make run    venv + install + migrate + seed_demo, then serve http://127.0.0.1:$(PORT)
+#   make run    venv + install + migrate + seed_demo, then serve http://127.0.0.1:8000 (PORT=…)
 #   make test   the whole pytest suite (PostgreSQL when available, else SQLite); ARGS="-k foo"
 
 SHELL := /bin/bash
@@ -9,8 +9,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 PORT ?= 8000
 ARGS ?=
-# The database `make test` uses when DATABASE_URL is unset and 127.0.0.1:5432 answers;
-# pytest-django creates and drops test_anquan next to it.
+# The PostgreSQL database `make test` (when 127.0.0.1:5432 answers) and `make bench` use if
+# DATABASE_URL is unset; pytest-django creates and drops test_anquan next to it.
 LOCAL_PG_URL := postgres://postgres@127.0.0.1:5432/anquan
 CHROMIUM_PATH ?= /usr/bin/chromium
 
@@ -28,7 +28,7 @@ help:
 	@echo "make lint | format     ruff check + format check | apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change lacks a migration"
 	@echo "make worker | beat     Celery worker | beat (broker: CELERY_BROKER_URL, default local Redis)"
-	@echo "make bench             benchmarks (see BENCHMARKS.md)"
+	@echo "make bench             benchmarks on PostgreSQL; rewrites BENCHMARKS.md"
 	@echo "make install           create .venv and install pinned dependencies"
 	@echo "make clean             remove generated files (keeps .venv and db.sqlite3)"
 
@@ -86,9 +86,12 @@ beat: $(INSTALLED)
 	$(VENV)/bin/celery -A config beat --loglevel=INFO \
 	  --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
+# The benchmarks measure PostgreSQL; each builds and drops its own database next to this one.
+bench: export DATABASE_URL ?= $(LOCAL_PG_URL)
+
 bench: $(INSTALLED)
-	$(PY) bench/run.py $(ARGS)
+	$(PY) bench/run.py
 
 clean:
-	rm -rf test-results bench/results staticfiles build anquan_zhiben.egg-info .ruff_cache
+	rm -rf test-results staticfiles build anquan_zhiben.egg-info .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
