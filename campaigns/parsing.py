@@ -254,8 +254,8 @@ def _month_end(year: int, month: int) -> date:
 _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"(?P<number>(?P<value>[{_NUMERAL_CHARS}]{{1,4}}))\s*[、.]")),  # 一、
     (2, re.compile(rf"(?P<number>\(\s*(?P<value>[{_NUMERAL_CHARS}]{{1,4}})\s*\))[、.]?")),  # （一）
-    # 1.  1．  1、 and "2.2024年底前…", but not the decimal in "1.5倍"
-    (3, re.compile(r"(?P<number>(?P<value>\d{1,3}))\s*(?:、|\.(?!\d{1,3}(?![\d年])))")),
+    # 1.  1．  1、 and "2.2024年底前…", "1.6月底前…", but not the decimal in "1.5倍"
+    (3, re.compile(r"(?P<number>(?P<value>\d{1,3}))\s*(?:、|\.(?!\d{1,3}(?![\d年月日])))")),
     (4, re.compile(r"(?P<number>\(\s*(?P<value>\d{1,3})\s*\))[、.]?")),  # （1）
     (5, re.compile(r"(?P<number>(?P<value>[①-⑳]))")),  # ①
 )
@@ -459,31 +459,33 @@ def _subtree_text(node: _Node, *, skip_heading: bool = False) -> _Text:
 
 def _build_outline(lines: Sequence[_Line], warnings: list[ParseWarning]) -> _Node:
     root = _Node(None)
-    stack = [root]
+    stack = [root]  # the open nodes, each of a higher rank (smaller number) than the next
     last_ordinals: dict[int, int] = {}  # the latest ordinal at each rank, anywhere
     previous: _Line | None = None
     for line in lines:
         marker = line.marker
         if marker:
-            while stack[-1].rank >= marker.rank:
-                stack.pop()
-            sibling = _previous_sibling(stack[-1], marker.rank)
-            expected = _expected_ordinals(sibling, last_ordinals.get(marker.rank, 0))
-            if marker.ordinal not in expected and previous and _runs_on(previous.text):
+            depth = len(stack)
+            while stack[depth - 1].rank >= marker.rank:
+                depth -= 1
+            sibling = _previous_sibling(stack[depth - 1], marker.rank)
+            in_sequence = _in_sequence(marker, sibling, last_ordinals.get(marker.rank, 0))
+            if not in_sequence and previous and _runs_on(previous.text):
                 # A broken line that happens to start with "3." or "（二）": keep it in place.
                 warnings.append(
                     ParseWarning(line.number, WARNING_NUMBER_RUNS_ON.format(number=marker.number))
                 )
-                line, marker = replace(line, marker=None), None
-            elif marker.ordinal not in expected:
+                marker = None
+            elif not in_sequence:
                 warnings.append(_numbering_warning(line.number, marker, sibling))
         if marker:
+            del stack[depth:]
             node = _Node(line)
             stack[-1].children.append(node)
             stack.append(node)
             last_ordinals[marker.rank] = marker.ordinal
         else:
-            stack[-1].body.append(line)
+            stack[-1].body.append(replace(line, marker=None))
         previous = line
     return root
 
@@ -494,12 +496,15 @@ def _previous_sibling(parent: _Node, rank: int) -> _Node | None:
     return None
 
 
-def _expected_ordinals(sibling: _Node | None, last_at_rank: int) -> set[int]:
-    """An item follows its sibling; a first item starts at 1 or, as in seed 002 where tasks
-    are numbered 1–35 across all actions, continues the numbering of the previous group."""
+def _in_sequence(marker: _Marker, sibling: _Node | None, last_at_rank: int) -> bool:
+    """An item follows its sibling. A first item starts at 1 or, as in seed 002 where tasks
+    are numbered 1–35 across all actions, continues the numbering of the previous group; the
+    first top-level heading may have any number, as an excerpt often starts at "二、主要任务"."""
     if sibling:
-        return {sibling.marker.ordinal + 1}
-    return {1, last_at_rank + 1}
+        return marker.ordinal == sibling.marker.ordinal + 1
+    if marker.rank == 1 and last_at_rank == 0:
+        return True
+    return marker.ordinal in (1, last_at_rank + 1)
 
 
 def _numbering_warning(line: int, marker: _Marker, sibling: _Node | None) -> ParseWarning:
