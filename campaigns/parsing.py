@@ -337,14 +337,15 @@ def _marker_value(value: str) -> int:
     return numeral_value(value)
 
 
-def _looks_like_heading(text: str) -> bool:
-    return len(text) <= _HEADING_MAX_CHARS and not _SENTENCE_PUNCTUATION.search(_fold(text))
+def _looks_like_heading(folded: str) -> bool:
+    return len(folded) <= _HEADING_MAX_CHARS and not _SENTENCE_PUNCTUATION.search(folded)
 
 
 def _runs_on(text: str) -> bool:
     """Whether a line was broken mid-sentence, so that the next line continues it."""
-    folded = _fold(text).rstrip(_CLOSING_MARKS)
-    return bool(folded) and folded[-1] not in _SENTENCE_END and not _looks_like_heading(text)
+    folded = _fold(text)
+    end = folded.rstrip(_CLOSING_MARKS)
+    return bool(end) and end[-1] not in _SENTENCE_END and not _looks_like_heading(folded)
 
 
 def _long_line_warnings(lines: Sequence[_Line]) -> list[ParseWarning]:
@@ -414,7 +415,7 @@ def _join(segments: Sequence[tuple[int, str]]) -> _Text:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)  # nodes are told apart by identity, and key dictionaries
 class _Node:
     head: _Line | None  # the numbered line; None for the root (the whole text)
     body: list[_Line] = field(default_factory=list)  # unnumbered lines before the first child
@@ -431,7 +432,8 @@ class _Node:
 
     @property
     def line(self) -> int:
-        return self.head.number if self.head else 1
+        assert self.head is not None, "the root has no line of its own"
+        return self.head.number
 
     def own_segments(self) -> list[tuple[int, str]]:
         """The node's heading (after its number) and its own unnumbered lines."""
@@ -639,19 +641,33 @@ def _add_action(node: _Node, tasks: list[_Node], layout: _Layout, warnings: list
     layout.actions.append((node, tasks))
 
 
-def _closing_split(layout: _Layout, root: _Node, texts: dict[int, _Text]) -> int | None:
-    """Where the closing paragraph starts inside the last task's text, if it has one.
+def _closing(root: _Node, texts: dict[_Node, _Text], colophon: Sequence[_Line]) -> Section | None:
+    """The plan's closing: a closing paragraph, if the last task's text ends with one (which
+    is then taken out of that text), and the 版记 lines."""
+    segments = [(line.number, line.text) for line in colophon]
+    last = root.last_descendant()
+    split = _closing_split(last, texts)
+    if split is not None:
+        text = texts[last]
+        segments.insert(0, (text.line_at(split + 1), text.text[split + 1 :]))
+        texts[last] = text.head(split)
+    closing = _join(segments)
+    if not closing.text:
+        return None
+    return Section(SectionKind.CLOSING, "", closing.text, closing.line_numbers[0])
+
+
+def _closing_split(last: _Node, texts: dict[_Node, _Text]) -> int | None:
+    """Where a closing paragraph starts in the text of the document's last node, if it has one.
 
     Plans often end with an unnumbered paragraph addressed to everyone ("各地各部门要加强组织
-    领导…", seed 001). When the last item ends the document and every other item is a single
-    paragraph, the last item's further paragraphs are that closing, not part of the item."""
-    nodes = layout.task_nodes
-    last = nodes[-1]
-    if len(nodes) < 2 or last.children or root.last_descendant() is not last:
+    领导…", seed 001). When the last item is a task and ends the document, and every other task
+    is a single paragraph, the last task's further paragraphs are that closing."""
+    if last not in texts or len(texts) < 2:
         return None
-    if any("\n" in texts[id(node)].text for node in nodes[:-1]):
+    if any("\n" in text.text for node, text in texts.items() if node is not last):
         return None
-    split = texts[id(last)].text.find("\n")
+    split = texts[last].text.find("\n")
     return split if split > 0 else None
 
 
@@ -667,9 +683,9 @@ _DEADLINE = re.compile(
     # 2024年6月30日前: an exact date is a deadline only with 前 ("…日印发" is not one)
     rf"|(?P<day>(?P<d_year>{_YEAR})\s*年\s*(?P<d_month>{_SMALL_NUMBER})\s*月\s*(?P<d_day>{_SMALL_NUMBER})\s*日{_BEFORE})"
     # 三年内: by the end of the three-year campaign; "5年内", "一年内不得…" are not deadlines
-    rf"|(?P<campaign>(?<![\d{_NUMERAL_CHARS}])[三3]年内)"
+    rf"|(?P<campaign>(?<![\d{_NUMERAL_CHARS}])[三3]\s*年内)"
     # 年内, 今年内, 年底前 without a year: the plan's own year; "每年底前" is a recurrence
-    rf"|(?P<this_year>(?<![\d\s{_NUMERAL_CHARS}每近])[今当本]?年(?:内|年?底{_BEFORE}))"
+    rf"|(?P<this_year>(?<![\d {_NUMERAL_CHARS}每近])[今当本]?年(?:内|年?底{_BEFORE}))"
 )
 
 _RECURRENCE = re.compile(
@@ -704,15 +720,15 @@ _UNIT_SEPARATORS = re.compile(r"[、,，/／;；]")
 
 
 @dataclass(frozen=True)
-class _Calendar:
+class _Years:
     """The years that words without a year refer to."""
 
     plan_year: int
     campaign_end: date
 
 
-def _task(node: _Node, text: _Text, calendar_: _Calendar, warnings: list[ParseWarning]) -> Task:
-    title, _ = _split_title(node.marker.rest)
+def _task(node: _Node, text: _Text, years: _Years, warnings: list[ParseWarning]) -> Task:
+    title, _ = _split_title(text.text)
     task = Task(
         number=node.marker.number,
         ordinal=node.marker.ordinal,
@@ -721,7 +737,7 @@ def _task(node: _Node, text: _Text, calendar_: _Calendar, warnings: list[ParseWa
         title=title,
         target=_target(text),
     )
-    task.milestones = _milestones(text, calendar_, warnings)
+    task.milestones = _milestones(text, years, warnings)
     if task.milestones:
         latest = max(task.milestones, key=lambda milestone: milestone.date)
         task.deadline, task.deadline_phrase = latest.date, latest.phrase
@@ -730,25 +746,25 @@ def _task(node: _Node, text: _Text, calendar_: _Calendar, warnings: list[ParseWa
     return task
 
 
-def _milestones(text: _Text, calendar_: _Calendar, warnings: list[ParseWarning]):
+def _milestones(text: _Text, years: _Years, warnings: list[ParseWarning]):
     milestones = []
     for match in _DEADLINE.finditer(text.folded):
         phrase, line = text.text[match.start() : match.end()], text.line_at(match.start())
         try:
-            milestones.append(Milestone(_deadline_date(match, calendar_), phrase, line))
+            milestones.append(Milestone(_deadline_date(match, years), phrase, line))
         except ValueError:
             warnings.append(ParseWarning(line, WARNING_INVALID_DATE.format(phrase=phrase)))
     return milestones
 
 
-def _deadline_date(match: re.Match[str], calendar_: _Calendar) -> date:
+def _deadline_date(match: re.Match[str], years: _Years) -> date:
     """The date a deadline phrase means. "N月底前" without a year is in the plan's year (the
     issue date's, else the campaign's first) even when that month is already past at issue:
     the text says that month, and the preview shows the date for the user to correct."""
     if match["year_end"]:
         return date(numeral_value(match["ye_year"]), 12, 31)
     if match["month_end"]:
-        year = numeral_value(match["me_year"]) if match["me_year"] else calendar_.plan_year
+        year = numeral_value(match["me_year"]) if match["me_year"] else years.plan_year
         return _month_end(year, numeral_value(match["me_month"]))
     if match["day"]:
         return date(
@@ -757,8 +773,8 @@ def _deadline_date(match: re.Match[str], calendar_: _Calendar) -> date:
             numeral_value(match["d_day"]),
         )
     if match["campaign"]:
-        return calendar_.campaign_end
-    return date(calendar_.plan_year, 12, 31)
+        return years.campaign_end
+    return date(years.plan_year, 12, 31)
 
 
 def _read_recurrence(task: Task, text: _Text, warnings: list[ParseWarning]) -> None:
@@ -1019,42 +1035,31 @@ def parse_plan(
 
     particulars = _particulars(root.body, lines)
     plan_year = particulars.issue_date.year if particulars.issue_date else campaign_start.year
-    calendar_ = _Calendar(plan_year, campaign_end)
-
-    texts = {id(node): _subtree_text(node) for node in task_nodes}
-    closing = _join([(line.number, line.text) for line in colophon])
-    split = _closing_split(layout, root, texts)
-    if split is not None:
-        last = texts[id(task_nodes[-1])]
-        closing_lines = [(last.line_at(split + 1), last.text[split + 1 :])]
-        closing = _join(closing_lines + [(line.number, line.text) for line in colophon])
-        texts[id(task_nodes[-1])] = last.head(split)
-    if closing.text:
-        layout.sections.append(
-            Section(SectionKind.CLOSING, "", closing.text, closing.line_numbers[0])
-        )
-
-    tasks = {id(node): _task(node, texts[id(node)], calendar_, warnings) for node in task_nodes}
-    actions = []
-    for node, task_nodes_of_action in layout.actions:
-        title, intro = _heading_of(node)
-        action = Action(node.marker.number, node.marker.ordinal, title, node.line)
-        action.text = _join(
-            [(node.line, intro), *((line.number, line.text) for line in node.body)]
-        ).text
-        action.tasks = [tasks[id(task)] for task in task_nodes_of_action]
-        actions.append(action)
+    texts = {node: _subtree_text(node) for node in task_nodes}
+    closing = _closing(root, texts, colophon)  # before the tasks are read: it may shorten one
+    sections = layout.sections + ([closing] if closing else [])
+    years = _Years(plan_year, campaign_end)
+    tasks = {node: _task(node, texts[node], years, warnings) for node in task_nodes}
 
     return ParsedPlan(
         title=particulars.title,
         document_number=particulars.document_number,
         issue_date=particulars.issue_date,
         issuer=particulars.issuer,
-        sections=sorted(layout.sections, key=lambda section: section.line),
+        sections=sorted(sections, key=lambda section: section.line),
         phases=_phases(layout.section_nodes, plan_year, warnings),
-        actions=actions,
-        tasks=[tasks[id(node)] for node in layout.loose_tasks],
+        actions=[_action(node, items, tasks) for node, items in layout.actions],
+        tasks=[tasks[node] for node in layout.loose_tasks],
         warnings=_capped(warnings),
+    )
+
+
+def _action(node: _Node, items: list[_Node], tasks: dict[_Node, Task]) -> Action:
+    title, intro = _heading_of(node)
+    text = _join([(node.line, intro), *((line.number, line.text) for line in node.body)])
+    tasks_of_action = [tasks[item] for item in items]
+    return Action(
+        node.marker.number, node.marker.ordinal, title, node.line, text.text, tasks_of_action
     )
 
 

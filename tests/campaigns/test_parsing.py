@@ -334,10 +334,12 @@ def test_as_dict_shape():
         ("6月底前", date(2024, 6, 30)),  # no issue date: the campaign's first year
         ("三年内", date(2026, 12, 31)),
         ("3年内", date(2026, 12, 31)),
+        ("3 年内", date(2026, 12, 31)),
         ("年内", date(2024, 12, 31)),
         ("今年内", date(2024, 12, 31)),
         ("年底前", date(2024, 12, 31)),
         ("5年内", None),
+        ("5 年内", None),
         ("一年内不得", None),
         ("每年底前报送", None),
         ("2024年试点", None),
@@ -365,6 +367,12 @@ def test_deadlines_without_a_year_use_the_issue_year_even_for_a_month_already_pa
         date(2025, 2, 28),
         date(2025, 12, 31),
     ]
+
+
+def test_a_deadline_at_the_start_of_a_paragraph():
+    task = only_task("加强检查。\n年内完成整改。")
+    assert task.text == "加强检查。\n年内完成整改。"
+    assert (task.deadline, task.milestones[0].line) == (date(2024, 12, 31), 3)
 
 
 def test_three_years_means_the_end_of_the_given_campaign():
