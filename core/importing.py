@@ -239,8 +239,8 @@ class TabularImporter:
     Within `clean_row`, report problems either by raising ValidationError (a dict form maps
     column keys, or model field names listed in `field_columns`, to messages) or by calling
     `add_error`. A row with any error is not saved, whatever `clean_row` returns. At most one
-    message is kept per cell, the first, so a missing value is not reported again by model
-    validation.
+    message is kept per cell, the first, and a message is not repeated within a row, so a
+    problem found by a cell check is not reported again by model validation.
     """
 
     columns: Sequence[Column] = ()
@@ -253,7 +253,7 @@ class TabularImporter:
 
     def __init__(self):
         self._errors: dict[tuple[int | None, str], RowError] = {}
-        self._error_rows: set[int | None] = set()
+        self._row_messages: dict[int | None, set[str]] = {}
         self._columns_by_key = {column.key: column for column in self.columns}
 
     # Hooks for subclasses
@@ -293,8 +293,16 @@ class TabularImporter:
         """Record a problem at a cell; `column` is a column key or a model field name."""
         key = self.field_columns.get(column, column)
         title = self._columns_by_key[key].title if key in self._columns_by_key else ""
-        self._errors.setdefault((row_number, title), RowError(row_number, title, str(message)))
-        self._error_rows.add(row_number)
+        message = str(message)
+        if title and message.startswith(title):
+            # "统一社会信用代码：统一社会信用代码校验位错误" reads better without the repetition.
+            message = message[len(title) :]
+        messages = self._row_messages.setdefault(row_number, set())
+        if message in messages:
+            # Model validation repeats, for the row as a whole, what a cell check said.
+            return
+        messages.add(message)
+        self._errors.setdefault((row_number, title), RowError(row_number, title, message))
 
     def add_validation_error(self, row_number: int | None, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -314,7 +322,7 @@ class TabularImporter:
 
     def run(self, source) -> ImportResult:
         """Import a file (path or uploaded file): all rows, or nothing and every error."""
-        self._errors, self._error_rows = {}, set()
+        self._errors, self._row_messages = {}, {}
         try:
             rows = self._read(source)
         except ImportFileError as exc:
@@ -394,7 +402,7 @@ class TabularImporter:
             except ValidationError as exc:
                 self.add_validation_error(row_number, exc)
                 continue
-            if item is not None and row_number not in self._error_rows:
+            if item is not None and row_number not in self._row_messages:
                 items.append((row_number, item))
         return items
 
