@@ -400,6 +400,7 @@ def test_invalid_dates_are_warned_about_and_ignored():
         ("每年度开展评估", "yearly", 1),
         ("每年开展十二次检查", "yearly", 12),
         ("每年至少1次（高危行业每半年至少1次）", "yearly", 1),
+        ("（高危行业每月至少2次）一般企业每季度至少1次", "quarterly", 1),
         ("（高危行业每月1次）", "monthly", 1),  # only a bracketed one: better than none
         ("每季度检查，全年共开展10次", "quarterly", 1),  # the count is in another clause
         ("定期开展检查", None, None),
@@ -491,6 +492,20 @@ def test_numeral_value(numeral, value):
 def test_item_numbers_as_written(line, number, ordinal):
     (task,) = parse_lines("二、主要任务", line).all_tasks
     assert (task.number, task.ordinal, task.text) == (number, ordinal, "开展检查。")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("突出重点。深刻吸取事故教训。", "突出重点"),
+        ("指导思想.以习近平新时代中国特色社会主义思想为指导.", "指导思想"),
+        ("加强检查，及时整改。每月一次。", None),
+        ("提高1.5倍检查频次。", "提高1.5倍检查频次"),
+        ("各乡镇街道要总结重大事故隐患专项排查整治2023行动经验做法并全面推广应用于全辖区。", None),
+    ],
+)
+def test_task_titles(text, title):
+    assert only_task(text).title == title
 
 
 def test_ten_actions_as_top_level_parts():
