@@ -561,6 +561,23 @@ def test_an_unnumbered_part_with_an_unknown_heading_is_a_section():
     assert len(plan.all_tasks) == 1
 
 
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("总体要求", "general_requirements"),
+        ("工作目标", "objectives"),
+        ("实施步骤", "schedule"),
+        ("工作进度", "schedule"),
+        ("保障措施", "safeguards"),
+        ("工作要求", "requirements"),
+    ],
+)
+def test_section_headings(heading, kind):
+    plan = parse_lines("一、主要任务", "1.开展检查。", f"二、{heading}", "（一）有关内容。")
+    assert [(section.kind, section.heading) for section in plan.sections][1:] == [(kind, heading)]
+    assert len(plan.all_tasks) == 1
+
+
 def test_action_without_tasks_is_warned_about():
     plan = parse_lines(
         "二、主要任务",
