@@ -89,7 +89,8 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | Non
         raise DocumentError(ERROR_TOO_LARGE)
     try:
         content = archive.read(info)  # reads at most the declared (checked) size
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    # RuntimeError: an encrypted part; NotImplementedError: an unknown compression method.
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise DocumentError(ERROR_DAMAGED) from exc
     # Office never writes a DTD; refusing one rules out entity expansion tricks altogether.
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
@@ -126,12 +127,12 @@ def _collect_text(element: ElementTree.Element, parts: list[str]) -> None:
 
 _CHINESE_DIGITS = "〇一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# 一二三 (not chineseLegalSimplified's 壹贰叁 nor ideographTraditional's 甲乙丙)
 _CHINESE_FORMATS = {
     "chineseCounting",
     "chineseCountingThousand",
-    "chineseLegalSimplified",
-    "ideographTraditional",
     "taiwaneseCounting",
+    "taiwaneseCountingThousand",
 }
 _CIRCLED_FORMATS = {"decimalEnclosedCircle", "decimalEnclosedCircleChinese"}
 

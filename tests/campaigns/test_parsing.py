@@ -891,6 +891,15 @@ def test_docx_with_broken_xml_is_refused():
         docx_paragraphs(buffer.getvalue())
 
 
+def test_docx_with_an_encrypted_part_is_refused():
+    data = bytearray(make_docx(_paragraph(_text("开展检查。"))))
+    # Set the "encrypted" flag (bit 0 of the general purpose flags) in the central directory.
+    entry = data.rindex(b"PK\x01\x02", 0, data.index(b"PK\x05\x06"))
+    data[entry + 8] |= 1
+    with pytest.raises(DocumentError, match=re.escape(docx.ERROR_DAMAGED)):
+        docx_paragraphs(bytes(data))
+
+
 def test_docx_too_large_is_refused(monkeypatch):
     monkeypatch.setattr(docx, "MAX_PART_BYTES", 100)
     with pytest.raises(DocumentError, match=re.escape(docx.ERROR_TOO_LARGE)):
