@@ -99,10 +99,14 @@ class Outcome(enum.Enum):
 # --- Reading files -------------------------------------------------------------------------
 
 
-def read_rows(source, *, max_bytes: int | None = None) -> list[tuple[int, list[str]]]:
+def read_rows(
+    source, *, max_bytes: int | None = None, max_rows: int | None = None
+) -> list[tuple[int, list[str]]]:
     """The non-blank rows of a .csv or .xlsx file as (row number, cell texts).
 
     `source` is a filesystem path or an uploaded file (anything with `.name` and `read()`).
+    `max_rows` bounds the rows after the first (the header); reading stops there, so a small
+    file that unzips into millions of rows cannot fill the memory.
     Raises ImportFileError, with a message for the user, when the file cannot be read.
     """
     name, size = _name_and_size(source)
@@ -125,8 +129,24 @@ def read_rows(source, *, max_bytes: int | None = None) -> list[tuple[int, list[s
     if size == 0:
         raise ImportFileError(_("文件为空。"))
     with _open_binary(source) as stream:
-        rows = _read_xlsx(stream) if suffix == ".xlsx" else _read_csv(stream.read())
-    return [(number, cells) for number, cells in rows if any(cells)]
+        rows = _xlsx_rows(stream) if suffix == ".xlsx" else _csv_rows(stream.read())
+        try:
+            return _collect(rows, max_rows)
+        finally:
+            rows.close()
+
+
+def _collect(rows: Iterator[tuple[int, list[str]]], max_rows: int | None):
+    collected: list[tuple[int, list[str]]] = []
+    for number, cells in rows:
+        if not any(cells):
+            continue
+        if max_rows is not None and len(collected) > max_rows:
+            raise ImportFileError(
+                _("数据超过单次导入上限%(max)d行，请拆分后分批导入。") % {"max": max_rows}
+            )
+        collected.append((number, cells))
+    return collected
 
 
 def _name_and_size(source) -> tuple[str, int]:
@@ -169,17 +189,18 @@ def decode_csv(data: bytes) -> str:
         ) from exc
 
 
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(decode_csv(data), newline=""))
     try:
-        # reader.line_num counts physical lines; a quoted cell may span several, but Excel
-        # numbers records, so count records as Excel shows them.
-        return [(number, [cell_text(c) for c in cells]) for number, cells in enumerate(reader, 1)]
+        # Numbered by record, not by physical line: Excel shows a cell with line breaks in
+        # one row, and the clerk looks for the row number Excel shows.
+        for number, cells in enumerate(reader, 1):
+            yield number, [cell_text(cell) for cell in cells]
     except csv.Error as exc:
         raise ImportFileError(_("CSV文件格式有误：%(error)s") % {"error": exc}) from exc
 
 
-def _read_xlsx(stream: IO[bytes]) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     # Imported lazily: openpyxl is only needed when someone uploads a workbook.
     from openpyxl import load_workbook
 
@@ -191,10 +212,8 @@ def _read_xlsx(stream: IO[bytes]) -> list[tuple[int, list[str]]]:
         sheet = workbook.worksheets[0]
         # Some tools write a wrong <dimension>; without it openpyxl reads every cell present.
         sheet.reset_dimensions()
-        return [
-            (number, [cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), 1)
-        ]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield number, [cell_text(value) for value in values]
     finally:
         workbook.close()
 
@@ -345,7 +364,7 @@ class TabularImporter:
         return result
 
     def _read(self, source) -> list[tuple[int, dict[str, str]]]:
-        lines = read_rows(source)
+        lines = read_rows(source, max_rows=self.max_rows)
         if not lines:
             raise ImportFileError(_("文件中没有数据。"))
         header_number, header = lines[0]
@@ -353,11 +372,6 @@ class TabularImporter:
         data = lines[1:]
         if not data and not self.has_errors:
             raise ImportFileError(_("文件中只有表头，没有数据行。"))
-        if len(data) > self.max_rows:
-            raise ImportFileError(
-                _("文件共%(n)d行数据，超过单次导入上限%(max)d行，请拆分后分批导入。")
-                % {"n": len(data), "max": self.max_rows}
-            )
         return [
             (
                 number,

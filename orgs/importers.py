@@ -321,6 +321,7 @@ class OrgUnitImporter(TabularImporter):
 
 # --- The enterprise register ---------------------------------------------------------------
 
+# Titles are the file format, not UI text: they stay Chinese whatever the UI language.
 ENTERPRISE_COLUMNS = (
     Column("name", "单位名称", aliases=("企业名称", "单位全称")),
     Column("credit_code", "统一社会信用代码", aliases=("社会信用代码", "信用代码")),
@@ -349,10 +350,6 @@ EXAMPLE_ENTERPRISE = {
     "controller_name": "张伟",
     "controller_phone": "13907910001",
     "high_risk": "是",
-}
-_KINDS = {
-    **{str(kind.label): kind.value for kind in EnterpriseKind},
-    **{kind.value: kind.value for kind in EnterpriseKind},
 }
 # The fields an import writes; comparing them tells an update from an unchanged row.
 _COMPARED_ATTNAMES = [
@@ -389,6 +386,10 @@ class EnterpriseImporter(TabularImporter):
         return normalise_credit_code(value)
 
     def prepare(self, rows):
+        # Labels as the template shows them (translated now, not at import time), or codes.
+        self.kinds = {str(kind.label): kind.value for kind in EnterpriseKind} | {
+            kind.value: kind.value for kind in EnterpriseKind
+        }
         industries = list(Industry.objects.all())
         self.industry_names = "、".join(industry.name for industry in industries)
         self.industries = {industry.name: industry for industry in industries} | {
@@ -457,7 +458,7 @@ class EnterpriseImporter(TabularImporter):
         text = row["kind"]
         if not text:
             return None
-        kind = _KINDS.get(text)
+        kind = self.kinds.get(text)
         if kind is None:
             labels = "、".join(f"“{k.label}”" for k in EnterpriseKind)
             self.add_error(row_number, "kind", _("应为%(labels)s之一。") % {"labels": labels})

@@ -186,6 +186,14 @@ def test_oversize_file_is_refused(world, settings):
     assert not GOOD_CODES & codes_in_db()
 
 
+def test_a_file_over_the_row_limit_is_refused_before_it_is_read_whole(world, monkeypatch):
+    monkeypatch.setattr(EnterpriseImporter, "max_rows", 3)
+
+    result = EnterpriseImporter().run(FIXTURES / "enterprises.csv")
+
+    assert [str(e) for e in result.errors] == ["数据超过单次导入上限3行，请拆分后分批导入。"]
+
+
 # --- Jurisdiction --------------------------------------------------------------------------
 
 
