@@ -50,7 +50,7 @@ class Scope:
         for grant in self.grants:
             if action not in role_actions.get(grant.role, ()):
                 continue
-            clause = model.scope_clause(grant)
+            clause = model.scope_clause(grant, action)
             if clause is not None:
                 clauses.append(clause)
         if not clauses:
@@ -70,7 +70,7 @@ class ScopedModelMixin:
     scope_role_actions: dict[str, frozenset[str]] | None = None
 
     @classmethod
-    def scope_clause(cls, grant: Grant) -> Q | None:
+    def scope_clause(cls, grant: Grant, action: str) -> Q | None:
         if grant.enterprise_id is not None:
             return cls.scope_enterprise_clause(grant)
         clause = None
