@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,14 @@ def add_validation_error(form, error: ValidationError) -> None:
 
 
 class LoginForm(AuthenticationForm):
+    # Labels set here, not taken from Django's catalogue: the login page is the one every
+    # user sees, whatever language their browser asks for.
+    username = UsernameField(label=_("用户名"), widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("请输入正确的用户名和密码（均区分大小写）。"),

@@ -204,6 +204,22 @@ class UserCreateForm(MembershipForm, UserCreationForm):
         return user
 
 
+ANY_YES_NO = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
+def label_blank_filter_choices(form):
+    """A filter form's "no filter" choices read "全部", not django-filter's "---------"/"未知"."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.NullBooleanSelect):
+            field.widget.choices = ANY_YES_NO
+        elif hasattr(field, "empty_label"):
+            field.empty_label = _("全部")
+            if not hasattr(field, "queryset"):
+                # A plain choice widget keeps the choices it was built with: build them again.
+                field.choices = list(field.choices)[1:]
+    return form
+
+
 class AuditHistoryFilterForm(forms.Form):
     """Filters of the data change history page; all optional."""
 

@@ -49,6 +49,7 @@ from orgs.forms import (
     EnterpriseImportForm,
     MembershipForm,
     UserCreateForm,
+    label_blank_filter_choices,
 )
 from orgs.importers import EnterpriseImporter, export_enterprises
 from orgs.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
@@ -261,7 +262,7 @@ class EnterpriseFilterMixin(ScopedViewMixin):
         return self.filterset.qs
 
 
-ANY_YES_NO = [("unknown", _lazy("全部")), ("true", _lazy("是")), ("false", _lazy("否"))]
+MORE_FILTERS = ("within", "org_unit", "industry", "kind", "high_risk", "is_active")
 
 
 class EnterpriseListView(EnterpriseFilterMixin, ListView):
@@ -276,11 +277,12 @@ class EnterpriseListView(EnterpriseFilterMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = self.filterset.form
-        for name in ("high_risk", "is_active"):
-            # django-filter offers "未知" for "either way"; here it means no filter: "全部".
-            form.fields[name].widget.choices = ANY_YES_NO
+        form = label_blank_filter_choices(self.filterset.form)
         context["filter_form"] = form
+        # On phones the filters other than the search box fold away, unless one is in use.
+        context["more_filters_open"] = bool(form.errors) or any(
+            form.data.get(name) not in (None, "", "unknown") for name in MORE_FILTERS
+        )
         context["can_add"] = scope_allows(self.request.user, Enterprise, Action.ADD)
         return context
 

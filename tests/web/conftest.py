@@ -46,3 +46,18 @@ def add_enterprises(world):
         ]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Officials' browsers ask for Chinese; Django's own strings follow Accept-Language.
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # A browser test drives live_server, so its database is transactional and emptied after
+    # it, data migrations (industries) included: it must run after the tests that need them.
+    # pytest-django sorts it last, but pytest then regroups tests by the session-scoped browser
+    # parameter of pytest-playwright; move browser tests back to the end (a stable sort).
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -97,7 +97,11 @@ def test_filter_choices_are_scoped(world, client_for):
     response = client_for(world.township_staff).get(LIST)
     form = response.context["filter_form"]
     assert [unit.name for unit in form.fields["within"].queryset] == ["招贤镇"]
-    assert "罗亭镇" not in html(response)
+    page = html(response)
+    assert "罗亭镇" not in page
+    # "No filter" reads 全部 in every select, and each choice is offered once.
+    assert "---------" not in page and "未知" not in page
+    assert page.count('<option value="elderly_care">养老机构</option>') == 1
 
 
 def test_htmx_filtering_renders_the_results_only(world, client_for):
