@@ -145,6 +145,8 @@ class OrgUnit(ScopedModelMixin, MP_Node):
         "viewer": frozenset({Action.VIEW}),
     }
 
+    # Subtree queries are `path LIKE 'prefix%'`: on PostgreSQL the unique `path` column gets
+    # Django's extra varchar_pattern_ops index (…_like), which serves them whatever the collation.
     class Meta:
         verbose_name = _("组织机构")
         verbose_name_plural = _("组织机构")
@@ -153,11 +155,6 @@ class OrgUnit(ScopedModelMixin, MP_Node):
             ("supervise_subtree", _("督导检查该机构及下级")),
         ]
         indexes = [
-            # Subtree queries are `path LIKE 'prefix%'`: the pattern opclass lets PostgreSQL
-            # use the index whatever the database collation.
-            models.Index(
-                fields=["path"], name="orgs_orgunit_path_like", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["level", "kind"], name="orgs_orgunit_level_kind"),
         ]
         constraints = [

@@ -1,0 +1,365 @@
+"""The major-accident-hazard ledger (重大事故隐患台账), seeds 001–003.
+
+A `Hazard` arrives through a channel (企业自查上报, 督导/执法检查发现, 群众举报查实), gets a
+rectification plan with the 五落实, may be 挂牌督办 by a superior, and is closed out only
+after a regulator verifies the rectification (审核把关销号). Every transition is recorded in
+`HazardTransition` (and in the row's history); ledger rows are voided, never deleted.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.uploads import evidence_upload_to
+from orgs.constants import Level
+from orgs.models import Enterprise, Industry, OrgUnit, ScopedModel, history
+
+# 存量: found by the end of 2023, to be cleared by the end of 2024; 增量: found from 2024 on.
+STOCK_CUTOFF = date(2023, 12, 31)
+
+
+class HazardCriterion(models.Model):
+    """判定标准: one clause of an official standard that makes a hazard "major".
+
+    Reference data: the standards' names and clause numbers are seeded; admins add the text.
+    """
+
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    standard = models.CharField(_("判定标准"), max_length=200)
+    document_number = models.CharField(_("文号/标准号"), max_length=100, blank=True)
+    clause = models.CharField(_("条款"), max_length=30)
+    text = models.TextField(_("条款内容"), blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("重大事故隐患判定标准")
+        verbose_name_plural = _("重大事故隐患判定标准")
+        ordering = ["industry__sort_order", "standard", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "clause"], name="criterion_unique_clause")
+        ]
+
+    def __str__(self):
+        return f"{self.standard} {self.clause}"
+
+
+class LedgerSequence(models.Model):
+    """The last ledger number used per (division code, year), locked while numbering."""
+
+    division_code = models.CharField(max_length=9)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["division_code", "year"], name="ledger_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.division_code}-{self.year}: {self.last}"
+
+
+class Hazard(ScopedModel):
+    """事故隐患: one ledger entry, located at the enterprise's township (or the place found)."""
+
+    class Grade(models.TextChoices):
+        GENERAL = "general", _("一般事故隐患")
+        MAJOR = "major", _("重大事故隐患")
+
+    class Source(models.TextChoices):
+        SELF_INSPECTION = "self_inspection", _("企业自查上报")
+        SUPERVISION = "supervision", _("督导检查发现")
+        ENFORCEMENT = "enforcement", _("执法检查发现")
+        PUBLIC_REPORT = "public_report", _("群众举报查实")
+        OTHER_SYSTEM = "other_system", _("其他系统推送")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("已上报")
+        CONFIRMED = "confirmed", _("已确认")
+        RECTIFYING = "rectifying", _("整改中")
+        CLOSE_OUT_REQUESTED = "close_out_requested", _("申请销号")
+        CLOSED = "closed", _("已销号")
+
+    class ListedLevel(models.TextChoices):
+        PROVINCE = Level.PROVINCE.value, _("省级挂牌")
+        CITY = Level.CITY.value, _("市级挂牌")
+        COUNTY = Level.COUNTY.value, _("县级挂牌")
+
+    ledger_number = models.CharField(_("台账编号"), max_length=30, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("属地"), on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    grade = models.CharField(_("隐患等级"), max_length=10, choices=Grade.choices)
+    source = models.CharField(_("发现渠道"), max_length=20, choices=Source.choices)
+    criterion = models.ForeignKey(
+        HazardCriterion,
+        verbose_name=_("判定依据"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    description = models.TextField(_("隐患描述"))
+    place = models.CharField(_("隐患部位"), max_length=200, blank=True)
+    found_date = models.DateField(_("发现日期"))
+    finder_name = models.CharField(_("发现人"), max_length=100, blank=True)
+    # 存量 / 增量, fixed by the found date; stored for the statistics' indexed filters.
+    is_stock = models.BooleanField(_("存量隐患"), default=False, editable=False)
+
+    # 五落实: 责任、措施、资金、时限、预案.
+    responsible_person = models.CharField(_("整改责任人"), max_length=50, blank=True)
+    responsible_phone = models.CharField(_("责任人电话"), max_length=20, blank=True)
+    measures = models.TextField(_("整改措施"), blank=True)
+    funds = models.DecimalField(
+        _("整改资金(万元)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    deadline = models.DateField(_("整改时限"), null=True, blank=True, db_index=True)
+    contingency_plan = models.TextField(_("应急预案"), blank=True)
+
+    listed_supervision = models.BooleanField(_("挂牌督办"), default=False)
+    listed_level = models.CharField(
+        _("挂牌级别"), max_length=10, choices=ListedLevel.choices, blank=True
+    )
+    listed_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("督办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    listed_date = models.DateField(_("挂牌日期"), null=True, blank=True)
+
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.REPORTED
+    )
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    is_overdue = models.BooleanField(_("逾期"), default=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    close_out_requested_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verification_note = models.TextField(_("审核意见"), blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+
+    is_void = models.BooleanField(_("已作废"), default=False)
+    void_reason = models.TextField(_("作废原因"), blank=True)
+
+    # Upserts from other government systems: (system, its id) names one hazard.
+    external_source = models.CharField(_("来源系统"), max_length=50, blank=True)
+    external_id = models.CharField(_("来源系统编号"), max_length=100, blank=True)
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = history()
+
+    class Meta(ScopedModel.Meta):
+        verbose_name = _("事故隐患")
+        verbose_name_plural = _("事故隐患")
+        ordering = ["-found_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~Q(external_source=""),
+                name="hazard_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(listed_supervision=False) | ~Q(listed_level=""),
+                name="hazard_listed_has_level",
+            ),
+        ]
+        indexes = [
+            *ScopedModel.Meta.indexes,
+            # The ledger's first page: status and industry within a subtree, newest first.
+            models.Index(
+                fields=["status", "industry", "org_path"], name="hazards_status_industry_path"
+            ),
+            models.Index(fields=["province", "status"], name="hazards_province_status"),
+            models.Index(fields=["county", "status"], name="hazards_county_status"),
+            models.Index(fields=["township", "status"], name="hazards_township_status"),
+            models.Index(fields=["enterprise", "status"], name="hazards_enterprise_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.ledger_number} {self.description[:30]}"
+
+    def save(self, *args, **kwargs):
+        self.is_stock = self.found_date <= STOCK_CUTOFF
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("hazards:hazard_detail", args=[self.pk])
+
+    @property
+    def rectification_plan_complete(self) -> bool:
+        """五落实: responsibility, measures, funds, deadline and contingency plan all recorded."""
+        return bool(
+            self.responsible_person
+            and self.measures
+            and self.funds is not None
+            and self.deadline
+            and self.contingency_plan
+        )
+
+
+class HazardFile(models.Model):
+    """A photo or document of a hazard: as found, after rectification, or other evidence."""
+
+    class Kind(models.TextChoices):
+        FOUND = "found", _("隐患照片")
+        AFTER = "after", _("整改后照片")
+        EVIDENCE = "evidence", _("佐证材料")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("隐患附件")
+        verbose_name_plural = _("隐患附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class HazardTransition(models.Model):
+    """One step of a hazard's workflow, for the timeline: who moved it, from what, why."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Hazard.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Hazard.Status.choices)
+    action = models.CharField(_("操作"), max_length=30)
+    note = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("隐患流转记录")
+        verbose_name_plural = _("隐患流转记录")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.from_status}→{self.to_status}"
+
+
+class HazardNotice(models.Model):
+    """The enterprise's 主要负责人 / 实际控制人 told about a hazard (when, how, by whom).
+
+    The notice itself is a core Notification (the shared mechanism); this links it.
+    """
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="notices")
+    notification = models.OneToOneField(
+        "core.Notification", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("隐患告知记录")
+        verbose_name_plural = _("隐患告知记录")
+
+    def __str__(self):
+        return f"{self.hazard_id} → {self.notification_id}"
+
+
+class Escalation(ScopedModel):
+    """函告 → 通报 → 约谈 → 曝光: what a superior does about slow rectification.
+
+    Proposed by the daily overdue job, issued (or dismissed) by a superior unit.
+    """
+
+    class Step(models.IntegerChoices):
+        LETTER = 1, _("函告")
+        CIRCULAR = 2, _("通报")
+        INTERVIEW = 3, _("约谈")
+        EXPOSURE = 4, _("曝光")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待发出")
+        ISSUED = "issued", _("已发出")
+        DISMISSED = "dismissed", _("不予采取")
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    step = models.PositiveSmallIntegerField(_("措施"), choices=Step.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    issuing_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("发出单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+    note = models.TextField(_("内容"), blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    history = history()
+
+    scope_industry_field = "hazard__industry_id"
+    scope_enterprise_field = None
+
+    class Meta(ScopedModel.Meta):
+        verbose_name = _("督办措施")
+        verbose_name_plural = _("督办措施")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard", "step"], name="escalation_unique_step")
+        ]
+
+    def __str__(self):
+        return f"{self.hazard.ledger_number} {self.get_step_display()}"
