@@ -28,12 +28,16 @@ class OrgUnitChoiceField(forms.ModelChoiceField):
         super().__init__(queryset.select_related("city", "county", "township"), **kwargs)
 
     def label_from_instance(self, unit):
-        parents = [
-            above.name
-            for above in (unit.city, unit.county, unit.township)
-            if above is not None and above.pk != unit.pk
-        ]
-        return " / ".join([*parents, unit.name])
+        return " / ".join([*places_above(unit), unit.name])
+
+
+def places_above(unit) -> list[str]:
+    """Names of the city, county and township a node lies in (select_related them)."""
+    return [
+        above.name
+        for above in (unit.city, unit.county, unit.township)
+        if above is not None and above.pk != unit.pk
+    ]
 
 
 class EnterpriseForm(ScopedModelFormMixin, forms.ModelForm):
@@ -42,6 +46,7 @@ class EnterpriseForm(ScopedModelFormMixin, forms.ModelForm):
     org_unit = OrgUnitChoiceField(
         OrgUnit.objects.filter(kind=Kind.REGION),
         label=_("属地"),
+        empty_label=_("请选择"),
         help_text=_("单位所在的乡镇（街道）或县区。"),
     )
     # The version the editor loaded, checked by the service (optimistic concurrency).
@@ -72,6 +77,7 @@ class EnterpriseForm(ScopedModelFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["industry"].empty_label = _("请选择")
         if self.instance.pk:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -113,9 +119,11 @@ class MembershipForm(ScopedModelFormMixin, forms.Form):
         OrgUnit.objects.all(),
         label=_("机构"),
         required=False,
+        empty_label=_("请选择"),
         help_text=_("企业用户无需选择，自动取所绑定企业的属地。"),
     )
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    # No preselected role: the first one would be 管理员, too much to grant by inattention.
+    role = forms.ChoiceField(label=_("角色"), choices=[("", _("请选择")), *Role.choices])
     enterprise_code = forms.CharField(
         label=_("企业统一社会信用代码"),
         required=False,

@@ -10,6 +10,7 @@ core.views.ScopedViewMixin: its queryset is the user's scope, so out of scope is
 
 from collections import defaultdict
 from os.path import commonprefix
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -132,9 +133,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             context["own_enterprises"] = enterprises.select_related("org_unit", "industry")
         else:
             context.update(self.scope_figures(user, enterprises))
-        context["unread"] = Notification.objects.filter(
-            recipient=user, read_at__isnull=True
-        ).select_related("sender")[:5]
+        context["unread"] = Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]
         return context
 
     @staticmethod
@@ -294,6 +293,10 @@ class EnterpriseExportView(EnterpriseFilterMixin, View):
         return xlsx_response(export_enterprises(self.get_queryset()), _("生产经营单位.xlsx"))
 
 
+# Copies of the location and bookkeeping columns: not changes anyone made.
+ENTERPRISE_DERIVED = ("org_path", "province", "city", "county", "township", "version", "updated_at")
+
+
 class EnterpriseDetailView(ScopedViewMixin, DetailView):
     model = Enterprise
     template_name = "orgs/enterprise_detail.html"
@@ -315,10 +318,6 @@ class EnterpriseDetailView(ScopedViewMixin, DetailView):
             .exists()
         )
         return context
-
-
-# Copies of the location and bookkeeping columns: not changes anyone made.
-ENTERPRISE_DERIVED = ("org_path", "province", "city", "county", "township", "version", "updated_at")
 
 
 class EnterpriseFormMixin:
@@ -363,6 +362,9 @@ class EnterpriseDeactivateView(ScopedViewMixin, SingleObjectMixin, TemplateView)
 
     def post(self, request, *args, **kwargs):
         enterprise = self.object
+        if not enterprise.is_active:
+            # A second click (or a stale page) must not write another version.
+            return HttpResponseRedirect(enterprise.get_absolute_url())
         try:
             services.save_enterprise({"is_active": False}, user=request.user, instance=enterprise)
         except ValidationError as error:
@@ -570,25 +572,35 @@ class AuditLogView(AuditorRequiredMixin, ListView):
         return context
 
 
-# key → (history of which model, auditor filter on its rows, derived fields not to list)
-def _history_sources(user):
+class HistorySource(NamedTuple):
+    model: type
+    rows: object  # the historical rows the auditor may read
+    derived: tuple[str, ...]  # fields copied from others: not listed as changes
+    related: tuple[str, ...]  # what the page shows of each row besides its changes
+
+
+def history_sources(user) -> dict[str, HistorySource]:
+    """The audited tables, keyed as AuditHistoryFilterForm's `source` choices."""
     return {
-        "enterprise": (
+        "enterprise": HistorySource(
             Enterprise,
             Enterprise.history.filter(audit_q(user, "org_path")),
             ENTERPRISE_DERIVED,
+            ("history_user",),
         ),
-        "orgunit": (
+        "orgunit": HistorySource(
             OrgUnit,
             OrgUnit.history.filter(audit_q(user, "path")),
             ("path", "depth", "province", "city", "county", "township"),
+            ("history_user",),
         ),
-        "membership": (
+        "membership": HistorySource(
             Membership,
             Membership.history.filter(
                 org_unit_id__in=OrgUnit.objects.filter(audit_q(user, "path")).values("pk")
             ),
             (),
+            ("history_user", "user", "org_unit"),
         ),
     }
 
@@ -606,14 +618,15 @@ class AuditHistoryView(AuditorRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = AuditHistoryFilterForm(self.request.GET or None)
-        self.sources = _history_sources(self.request.user)
+        self.sources = history_sources(self.request.user)
         if self.filter_form.is_bound and not self.filter_form.is_valid():
             return []
         data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
         parts = []
-        for key, (_model, rows, _derived) in self.sources.items():
+        for key, source in self.sources.items():
             if data.get("source") and data["source"] != key:
                 continue
+            rows = source.rows
             if data.get("username"):
                 rows = rows.filter(history_user__username__icontains=data["username"].strip())
             if data.get("request_id"):
@@ -634,16 +647,13 @@ class AuditHistoryView(AuditorRequiredMixin, ListView):
             wanted[row["source"]].append(row["history_id"])
         entries = {}
         for key, ids in wanted.items():
-            model, rows, derived = self.sources[key]
-            related = (
-                ("history_user", "user", "org_unit") if model is Membership else ("history_user",)
-            )
-            records = history.with_previous(
-                rows.filter(history_id__in=ids).select_related(*related)
-            )
-            for entry in history.describe(records, excluded_fields=derived):
+            source = self.sources[key]
+            rows = source.rows.filter(history_id__in=ids).select_related(*source.related)
+            for entry in history.describe(
+                history.with_previous(rows), excluded_fields=source.derived
+            ):
                 entry.source = key
-                entry.model_label = model._meta.verbose_name
+                entry.model_label = source.model._meta.verbose_name
                 entries[key, entry.record.history_id] = entry
         context["entries"] = [entries[row["source"], row["history_id"]] for row in page_rows]
         return context

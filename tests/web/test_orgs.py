@@ -68,3 +68,8 @@ def test_sibling_and_out_of_scope_nodes_are_404(world, client_for):
     client = client_for(world.township_staff)
     for unit in (world.luoting, world.wanli, world.anhui):
         assert client.get(unit.get_absolute_url()).status_code == 404
+
+
+def test_search_results_say_where_each_node_lies(world, client_for):
+    page = html(client_for(world.province_admin).get(LIST, {"q": "镇"}))
+    assert "南昌市 / 湾里管理局" in page and "上饶市 / 万年县" in page
