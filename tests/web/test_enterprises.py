@@ -130,7 +130,11 @@ def test_other_townships_enterprise_pages_are_404(world, client_for):
     pk = world.ent_luoting.pk
     for name in ("enterprise_detail", "enterprise_update", "enterprise_deactivate"):
         url = reverse(f"orgs:{name}", args=[pk])
-        assert client.get(url).status_code == 404
+        response = client.get(url)
+        assert response.status_code == 404
+        # The same page as for a missing unit (templates/404.html), naming nothing.
+        assert "不存在，或不在您的管辖范围内" in response.content.decode()
+        assert SIBLING not in response.content.decode()
         assert client.post(url, {"name": "改名"}).status_code == 404
     world.ent_luoting.refresh_from_db()
     assert world.ent_luoting.name == SIBLING and world.ent_luoting.is_active

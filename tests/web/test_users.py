@@ -49,7 +49,9 @@ def test_search_users(world, client_for):
 )
 def test_non_admins_get_403_or_404(user, world, client_for):
     client = client_for(getattr(world, user))
-    assert client.get(LIST).status_code == 403
+    response = client.get(LIST)
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()  # templates/403.html, in Chinese
     assert client.get(CREATE).status_code == 403
     assert client.post(CREATE, new_user_data(world)).status_code == 403
     target = world.township_staff_b
