@@ -50,7 +50,7 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
-	  echo "make test: database from DATABASE_URL"; \
+	  echo "make test: database from DATABASE_URL ($${DATABASE_URL%%:*})"; \
 	elif $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=1).close()' 2>/dev/null; then \
 	  export DATABASE_URL=$(LOCAL_PG_URL); \
 	  echo "make test: PostgreSQL at 127.0.0.1:5432 ($(LOCAL_PG_URL))"; \
