@@ -144,12 +144,35 @@ class Plan(ScopedModel):
         verbose_name = _("实施方案")
         verbose_name_plural = _("实施方案")
         ordering = ["org_path", "-issue_date", "id"]
+        constraints = [
+            # derive_plan is idempotent per (superior plan, unit): one derived plan each.
+            models.UniqueConstraint(
+                fields=["parent", "org_unit"],
+                condition=Q(parent__isnull=False),
+                name="plan_unique_derived",
+                violation_error_message=_("该单位已根据此上级方案制定了方案。"),
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("campaigns:plan_detail", args=[self.pk])
+
+    @classmethod
+    def scope_clause(cls, grant, action):
+        clause = super().scope_clause(grant, action)
+        if grant.subtree_path and action == ScopeAction.VIEW:
+            # A unit reads (never edits) the superior's plan that assigns it tasks: the plan it
+            # derives its own from.
+            assigned = Exists(
+                Assignment.objects.filter(
+                    task__plan=OuterRef("pk"), org_path__startswith=grant.subtree_path
+                )
+            )
+            clause = assigned if clause is None else clause | Q(assigned)
+        return clause
 
 
 class PlanSection(models.Model):
@@ -250,6 +273,10 @@ class Task(ScopedModel):
         related_name="derived_tasks",
     )
     origin_version_seen = models.PositiveIntegerField(default=0, editable=False)
+    # The ids of the task's origins, the topmost first ("12/345/"; empty for a task of its
+    # own). The completion rollup (campaigns.stats) selects every copy made down the levels
+    # from a task with one prefix match on this column.
+    lineage = models.CharField(max_length=255, blank=True, default="", editable=False)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -264,12 +291,25 @@ class Task(ScopedModel):
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
         ordering = ["plan_id", "ordinal", "id"]
+        indexes = [
+            *ScopedModel.Meta.indexes,
+            models.Index(
+                fields=["lineage"],
+                name="campaigns_task_lineage",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title or self.text[:30]}"
 
     def get_absolute_url(self):
         return reverse("campaigns:task_detail", args=[self.pk])
+
+    @property
+    def descendants_lineage(self) -> str:
+        """The `lineage` prefix shared by every copy derived from this task, at any depth."""
+        return f"{self.lineage}{self.pk}/"
 
     @property
     def origin_changed(self) -> bool:
@@ -385,6 +425,9 @@ class Slot(SeenByPlanOwnerMixin, ScopedModel):
     required_count = models.PositiveSmallIntegerField(_("应完成次数"), default=1)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     accepted_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+    # Days before the due date of the last reminder sent (0: the overdue notice), claimed by
+    # campaigns.tasks with a compare-and-swap update so that each reminder goes out once.
+    last_reminder = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     scope_industry_field = None
     scope_enterprise_field = None

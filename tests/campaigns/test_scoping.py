@@ -37,7 +37,9 @@ def test_assigned_units_read_but_never_edit_the_superiors_task(world, county_pla
     staff = world.township_staff
     assert list(Task.objects.restrict(staff, "view")) == [county_plan.task]
     assert not Task.objects.restrict(staff, "change").exists()
-    assert not Plan.objects.restrict(staff, "view").exists()
+    # The plan they derive their own from: read, never changed.
+    assert list(Plan.objects.restrict(staff, "view")) == [county_plan.plan]
+    assert not Plan.objects.restrict(staff, "change").exists()
     assert list(Assignment.objects.restrict(staff, "view")) == [county_plan.mine]
     assert not ProgressReport.objects.restrict(staff, "view").exists()
 
@@ -53,6 +55,7 @@ def test_plan_owner_sees_and_reviews_everything_assigned(world, county_plan):
 
 
 def test_unassigned_units_see_nothing(world, county_plan):
+    assert not Plan.objects.restrict(world.supervisor, "view").exists()
     assert not Task.objects.restrict(world.supervisor, "view").exists()
     assert not Task.objects.restrict(world.enterprise_user, "view").exists()
     assert not Task.objects.restrict(world.dept_staff, "view").exists()
