@@ -143,7 +143,9 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only: a browser asking for English would otherwise get Django's own English text
+# beside the product's Chinese, since the product has no English translation.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -3,12 +3,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import record_event
 from core.forms import ScopedModelFormMixin
-from core.models import AuditEvent
 from orgs import services
 from orgs.constants import Action, Kind, Role
 from orgs.models import Enterprise, OrgUnit
@@ -197,19 +194,19 @@ class UserCreateForm(MembershipForm, UserCreationForm):
         validate_phone(phone)
         return phone
 
-    @transaction.atomic
     def save(self, *, granted_by, request):
-        """Create the account and its first role together, or neither."""
-        user = super().save()
-        record_event(
-            AuditEvent.Kind.USER_CREATED,
-            actor=granted_by,
+        data = self.cleaned_data
+        return services.create_user(
+            username=data["username"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            org_unit=data["org_unit"],
+            role=data["role"],
+            enterprise=data["enterprise"],
+            created_by=granted_by,
             request=request,
-            org_path=self.cleaned_data["org_unit"].path,
-            user=user.username,
         )
-        self.add_to(user, granted_by=granted_by, request=request)
-        return user
 
 
 ANY_YES_NO = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]

@@ -398,7 +398,9 @@ class Membership(models.Model):
         ordering = ["org_unit__path", "role", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "org_unit", "role"], name="orgs_membership_unique"
+                fields=["user", "org_unit", "role"],
+                name="orgs_membership_unique",
+                violation_error_message=_("该用户在该机构已有此角色。"),
             ),
             models.CheckConstraint(
                 condition=(Q(role="enterprise") & Q(enterprise__isnull=False))

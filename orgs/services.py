@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -11,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from core.audit import record_event
 from core.exceptions import StaleVersionError
 from core.models import AuditEvent
-from orgs.constants import GRANT_PERMISSION_ROLES, LEVEL_ORDER, Kind
+from orgs.constants import GRANT_PERMISSION_ROLES, LEVEL_ORDER, Action, Kind
 from orgs.models import Enterprise, Membership, OrgUnit
 from orgs.scoping import invalidate_scope, scoped_models
 from orgs.validators import normalise_credit_code
@@ -129,8 +130,6 @@ def build_enterprise(data, instance=None) -> Enterprise:
 @transaction.atomic
 def save_enterprise(data, *, user, instance=None, expected_version=None) -> Enterprise:
     """Create or update an enterprise, re-checking scope inside the transaction."""
-    from orgs.constants import Action
-
     if instance is not None:
         locked = (
             Enterprise.objects.restrict(user, Action.CHANGE)
@@ -156,8 +155,59 @@ def save_enterprise(data, *, user, instance=None, expected_version=None) -> Ente
     return enterprise
 
 
+def _check_may_manage(actor, org_unit):
+    """Re-checked inside the transaction: an admin grants and revokes roles only in scope.
+
+    `actor` None means the system itself (seed_demo, management commands).
+    """
+    if actor is None:
+        return
+    allowed = OrgUnit.objects.restrict(actor, Action.MANAGE_USERS).filter(pk=org_unit.pk)
+    if not allowed.exists():
+        raise ValidationError({"org_unit": _("您无权管理该机构的用户和角色。")})
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username,
+    password,
+    full_name,
+    org_unit,
+    role,
+    phone="",
+    email="",
+    enterprise=None,
+    created_by,
+    request=None,
+):
+    """A new account with its first role, or neither: a user without a role could do nothing."""
+    _check_may_manage(created_by, org_unit)
+    user = get_user_model()(username=username, full_name=full_name, phone=phone, email=email)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_event(
+        AuditEvent.Kind.USER_CREATED,
+        actor=created_by,
+        request=request,
+        org_path=org_unit.path,
+        user=user.username,
+    )
+    add_membership(
+        user=user,
+        org_unit=org_unit,
+        role=role,
+        enterprise=enterprise,
+        granted_by=created_by,
+        request=request,
+    )
+    return user
+
+
 @transaction.atomic
 def add_membership(*, user, org_unit, role, enterprise=None, granted_by, request=None):
+    _check_may_manage(granted_by, org_unit)
     membership = Membership(
         user=user, org_unit=org_unit, role=role, enterprise=enterprise, created_by=granted_by
     )
@@ -180,6 +230,7 @@ def add_membership(*, user, org_unit, role, enterprise=None, granted_by, request
 
 @transaction.atomic
 def remove_membership(membership, *, removed_by, request=None):
+    _check_may_manage(removed_by, membership.org_unit)
     record_event(
         AuditEvent.Kind.MEMBERSHIP_REMOVED,
         actor=removed_by,

@@ -183,3 +183,35 @@ def test_moving_a_subtree_resyncs_every_location_copy(world):
         Enterprise.objects.restrict(world.supervisor, "view").values_list("name", flat=True)
     )
     assert "招贤镇化工有限公司" in names
+
+
+def test_role_grants_are_rechecked_in_the_service(world):
+    from django.core.exceptions import ValidationError
+
+    # A leader of 湾里 may not hand out roles, and an admin of 江西 may not in 安徽.
+    with pytest.raises(ValidationError):
+        services.add_membership(
+            user=world.outsider,
+            org_unit=world.zhaoxian,
+            role=Role.STAFF,
+            granted_by=world.county_official,
+        )
+    with pytest.raises(ValidationError):
+        services.create_user(
+            username="anhui_clerk",
+            password="Anhui@2024x",
+            full_name="安徽办事员",
+            org_unit=world.xiejiaji,
+            role=Role.STAFF,
+            created_by=world.province_admin,
+        )
+    assert not world.outsider.memberships.exists()
+    user = services.create_user(
+        username="wanli_clerk",
+        password="Wanli@2024x",
+        full_name="湾里办事员",
+        org_unit=world.wanli,
+        role=Role.STAFF,
+        created_by=world.province_admin,
+    )
+    assert user.check_password("Wanli@2024x") and user.memberships.get().org_unit == world.wanli

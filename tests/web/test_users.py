@@ -138,7 +138,7 @@ def test_grant_and_revoke_a_role(world, client_for):
     assert "罗亭镇 · 领导" in html(client.get(url))
 
     page = html(client.post(url, {"org_unit": world.luoting.pk, "role": Role.LEADER}))
-    assert "已经存在" in page  # the same role twice
+    assert "该用户在该机构已有此角色" in page  # the same role twice
     assert Membership.objects.filter(user=world.township_staff).count() == 2
 
     delete = reverse("orgs:membership_delete", args=[granted.pk])
