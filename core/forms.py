@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -100,3 +101,19 @@ class AuditEventFilterForm(forms.Form):
 
 def _start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ProfileForm(forms.ModelForm):
+    """The user's own contact details and the reminder channels they choose."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["full_name", "phone", "email", "notify_by_email", "webhook_url"]
+        labels = {"email": _("电子邮箱")}
+        help_texts = {"notify_by_email": _("勾选后，站内提醒同时发送到上面的邮箱。")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify_by_email") and not cleaned.get("email"):
+            self.add_error("email", _("选择邮件提醒时须填写电子邮箱。"))
+        return cleaned

@@ -7,5 +7,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
     path("notifications/read/", views.NotificationReadView.as_view(), name="notifications_read"),
 ]

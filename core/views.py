@@ -1,16 +1,18 @@
 """Views every app shares: the scoped base class, login, and the user's own notifications."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import ListView, UpdateView
 
-from core.forms import LoginForm
+from core.forms import LoginForm, ProfileForm
 from core.models import Notification
 
 
@@ -90,3 +92,20 @@ class NotificationReadView(LoginRequiredMixin, View):
             ):
                 return HttpResponseRedirect(link)
         return HttpResponseRedirect(reverse("notifications"))
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    """个人设置: the user's own details and reminder channels (email, group-robot webhook)."""
+
+    form_class = ProfileForm
+    template_name = "core/profile.html"
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, _("个人设置已保存。"))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("profile")

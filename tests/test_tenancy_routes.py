@@ -18,6 +18,7 @@ UNSCOPED_PAGES = {
     "login": "the login form",
     "logout": "ends the caller's own session",
     "password_change": "the caller's own password",
+    "profile": "the caller's own account and reminder channels",
     "password_change_done": "the caller's own password",
     "dashboard": "figures computed from restricted querysets only",
     "notifications": "the caller's own notifications",
