@@ -6,20 +6,50 @@ after a regulator verifies the rectification (审核把关销号). Every transit
 `HazardTransition` (and in the row's history); ledger rows are voided, never deleted.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import evidence_upload_to
+from hazards.constants import (
+    ESCALATION_ROLE_ACTIONS,
+    HAZARD_ROLE_ACTIONS,
+    STOCK_CUTOFF,
+    SUPERIOR_ACTIONS,
+    TransitionAction,
+)
 from orgs.constants import Level
 from orgs.models import Enterprise, Industry, OrgUnit, ScopedModel, history
+from orgs.scoping import Grant, RestrictedQuerySet, ScopedModelMixin
 
-# 存量: found by the end of 2023, to be cleared by the end of 2024; 增量: found from 2024 on.
-STOCK_CUTOFF = date(2023, 12, 31)
+
+class SuperiorScopeMixin:
+    """Scope clauses for what only a unit above the location may do (SUPERIOR_ACTIONS).
+
+    Closing out, 挂牌督办 and escalations are a superior's acts (审核把关销号): a territorial
+    grant covers the rows strictly below its unit, never those located at the unit itself (a
+    township does not verify its own township's hazards); the sectoral department governing
+    the row's industry qualifies at any level, as for every other action.
+    """
+
+    @classmethod
+    def scope_clause(cls, grant: Grant, action: str) -> Q | None:
+        if action not in SUPERIOR_ACTIONS or grant.enterprise_id is not None:
+            return super().scope_clause(grant, action)
+        path = cls.scope_path_field
+        clause = None
+        if grant.subtree_path:
+            clause = Q(**{f"{path}__startswith": grant.subtree_path}) & ~Q(
+                **{path: grant.subtree_path}
+            )
+        if grant.sectoral_path and grant.industry_ids:
+            sectoral = cls.scope_sectoral_clause(grant)
+            if sectoral is not None:
+                clause = sectoral if clause is None else clause | sectoral
+        return clause
 
 
 class HazardCriterion(models.Model):
@@ -34,6 +64,9 @@ class HazardCriterion(models.Model):
     standard = models.CharField(_("判定标准"), max_length=200)
     document_number = models.CharField(_("文号/标准号"), max_length=100, blank=True)
     clause = models.CharField(_("条款"), max_length=30)
+    title = models.CharField(
+        _("要点"), max_length=100, blank=True, help_text=_("条款所针对的情形，便于选择。")
+    )
     text = models.TextField(_("条款内容"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
 
@@ -48,7 +81,12 @@ class HazardCriterion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.standard} {self.clause}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """《standard》clause, as ledgers cite it (and as the ledger import reads it back)."""
+        return f"《{self.standard}》{self.clause}"
 
 
 class LedgerSequence(models.Model):
@@ -67,8 +105,12 @@ class LedgerSequence(models.Model):
         return f"{self.division_code}-{self.year}: {self.last}"
 
 
-class Hazard(ScopedModel):
-    """事故隐患: one ledger entry, located at the enterprise's township (or the place found)."""
+class Hazard(SuperiorScopeMixin, ScopedModel):
+    """事故隐患: one ledger entry, located at its enterprise's township (or county).
+
+    Who may do what is `HAZARD_ROLE_ACTIONS` through the one scoping mechanism; the workflow
+    rules on top of it live in hazards.services.
+    """
 
     class Grade(models.TextChoices):
         GENERAL = "general", _("一般事故隐患")
@@ -182,6 +224,8 @@ class Hazard(ScopedModel):
 
     history = history()
 
+    scope_role_actions = HAZARD_ROLE_ACTIONS
+
     class Meta(ScopedModel.Meta):
         verbose_name = _("事故隐患")
         verbose_name_plural = _("事故隐患")
@@ -231,8 +275,12 @@ class Hazard(ScopedModel):
         )
 
 
-class HazardFile(models.Model):
-    """A photo or document of a hazard: as found, after rectification, or other evidence."""
+class HazardFile(ScopedModelMixin, models.Model):
+    """A photo or document of a hazard: as found, after rectification, or other evidence.
+
+    Scoped through its hazard's columns, so a file is downloadable exactly where its hazard
+    is visible.
+    """
 
     class Kind(models.TextChoices):
         FOUND = "found", _("隐患照片")
@@ -249,6 +297,12 @@ class HazardFile(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = history()
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_path_field = "hazard__org_path"
+    scope_industry_field = "hazard__industry_id"
+    scope_enterprise_field = "hazard__enterprise_id"
+    scope_role_actions = HAZARD_ROLE_ACTIONS
 
     class Meta:
         verbose_name = _("隐患附件")
@@ -265,7 +319,7 @@ class HazardTransition(models.Model):
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=Hazard.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Hazard.Status.choices)
-    action = models.CharField(_("操作"), max_length=30)
+    action = models.CharField(_("操作"), max_length=30, choices=TransitionAction.choices)
     note = models.TextField(_("说明"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -274,7 +328,8 @@ class HazardTransition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Not auto_now_add: an imported ledger row keeps the dates of its earlier steps.
+    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("隐患流转记录")
@@ -304,7 +359,7 @@ class HazardNotice(models.Model):
         return f"{self.hazard_id} → {self.notification_id}"
 
 
-class Escalation(ScopedModel):
+class Escalation(SuperiorScopeMixin, ScopedModel):
     """函告 → 通报 → 约谈 → 曝光: what a superior does about slow rectification.
 
     Proposed by the daily overdue job, issued (or dismissed) by a superior unit.
@@ -352,6 +407,7 @@ class Escalation(ScopedModel):
 
     scope_industry_field = "hazard__industry_id"
     scope_enterprise_field = None
+    scope_role_actions = ESCALATION_ROLE_ACTIONS
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("督办措施")
