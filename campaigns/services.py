@@ -117,7 +117,7 @@ def _history_attrs() -> dict:
     return {"request_id": current_request_id() or ""}
 
 
-def _user_ids_by_unit(unit_ids, roles) -> dict[int, list[int]]:
+def user_ids_by_unit(unit_ids, roles) -> dict[int, list[int]]:
     """Active users holding one of `roles` at each unit (not below it): one query."""
     by_unit = defaultdict(list)
     memberships = Membership.objects.filter(
@@ -323,7 +323,7 @@ def _notify_plan_issued(plan: Plan, unit_ids) -> None:
     link = plan.get_absolute_url()
     notify_many(
         Message(recipient_id=user_id, title=title, link=link, dedup_key=f"plan:{plan.pk}:issued")
-        for user_ids in _user_ids_by_unit(unit_ids, REPORTING_ROLES).values()
+        for user_ids in user_ids_by_unit(unit_ids, REPORTING_ROLES).values()
         for user_id in user_ids
     )
 
@@ -435,7 +435,7 @@ def _notify_origin_changed(task: Task, derived: list[Task]) -> None:
         "unit": task.org_unit.name,
         "number": task.number,
     }
-    staff = _user_ids_by_unit({copy.org_unit_id for copy in derived}, REPORTING_ROLES)
+    staff = user_ids_by_unit({copy.org_unit_id for copy in derived}, REPORTING_ROLES)
     notify_many(
         Message(
             recipient_id=user_id,

@@ -64,10 +64,13 @@ def lineage_q(plan_or_task: Plan | Task) -> Q:
     return q
 
 
+def late_q(today: date | None = None) -> Q:
+    """A slot past its due date and not accepted."""
+    return Q(due_date__lt=today or timezone.localdate()) & ~Q(status=Slot.Status.ACCEPTED)
+
+
 def late_slots(queryset: QuerySet, today: date | None = None) -> QuerySet:
-    """Slots past their due date and not accepted."""
-    today = today or timezone.localdate()
-    return queryset.filter(due_date__lt=today).exclude(status=Slot.Status.ACCEPTED)
+    return queryset.filter(late_q(today))
 
 
 def completion_by_child(

@@ -197,6 +197,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models name their workflow field `status`: one enum component each.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "campaigns.models.Plan.Status",
+        "AssignmentStatusEnum": "campaigns.models.Assignment.Status",
+        "SlotStatusEnum": "campaigns.models.Slot.Status",
+        "ProgressReportStatusEnum": "campaigns.models.ProgressReport.Status",
+    },
 }
 
 # Celery: without CELERY_BROKER_URL tasks run eagerly in-process, so `make run` needs no Redis.

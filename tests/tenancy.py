@@ -6,8 +6,19 @@ it would show up in a page. A new route over an unlisted model fails the suite u
 added here — which is the point: new routes cannot ship without isolation coverage.
 """
 
+from campaigns.models import (
+    Assignment,
+    Checklist,
+    ChecklistItem,
+    Plan,
+    ProgressAttachment,
+    ProgressReport,
+    Slot,
+    Task,
+)
 from core.models import User
 from orgs.models import Enterprise, Membership, OrgUnit
+from tests.campaigns.factories import campaign_world
 
 # model → (function world → the sibling township's object, function object → text in pages)
 SIBLING_OBJECTS = {
@@ -18,6 +29,19 @@ SIBLING_OBJECTS = {
         lambda obj: obj.user.username,
     ),
     User: (lambda w: w.township_staff_b, lambda obj: obj.username),
+    # Campaigns (tests/campaigns/factories.py): 罗亭镇's derived plan, its own task, its
+    # assignment and next slot of 湾里管理局's task, its report (with a photo) and checklist.
+    Plan: (lambda w: campaign_world(w).sibling_plan, lambda obj: obj.title),
+    Task: (lambda w: campaign_world(w).sibling_task, lambda obj: obj.text),
+    Assignment: (lambda w: campaign_world(w).sibling_assignment, lambda obj: obj.org_unit.name),
+    Slot: (lambda w: campaign_world(w).sibling_slot, lambda obj: obj.org_unit.name),
+    ProgressReport: (lambda w: campaign_world(w).sibling_report, lambda obj: obj.text),
+    ProgressAttachment: (
+        lambda w: campaign_world(w).sibling_attachment,
+        lambda obj: obj.report.text,
+    ),
+    Checklist: (lambda w: campaign_world(w).sibling_checklist, lambda obj: obj.title),
+    ChecklistItem: (lambda w: campaign_world(w).sibling_item, lambda obj: obj.text),
 }
 
 

@@ -16,10 +16,20 @@ UNSCOPED_API_ROUTES = {
     "api/v1/me/": "the caller's own account",
     "api/v1/industries/": "reference data, identical for every user",
     "api/v1/industries/<pk>/": "reference data, identical for every user",
+    "api/v1/campaigns/": "reference data (the campaign and its phases), identical for every user",
+    "api/v1/campaigns/<pk>/": "reference data, identical for every user",
+    "api/v1/plans/parse/": "parses the posted text; reads and saves nothing",
+    "api/v1/notifications/": "the caller's own notifications (filtered on recipient)",
+    "api/v1/notifications/<pk>/read/": "marks one of the caller's own notifications",
+    "api/v1/notifications/read-all/": "marks the caller's own notifications",
 }
 
 ROUTES = api_routes()
 SCOPED_ROUTES = [r for r in ROUTES if r.pattern not in UNSCOPED_API_ROUTES]
+# Routes that read (lists, details); the others only act on an object (issue, accept, …) or
+# take a posted document (plans/import/, tested in tests/campaigns/test_api.py).
+READ_ROUTES = [r for r in SCOPED_ROUTES if "get" in r.actions]
+ACTION_ROUTES = [r for r in SCOPED_ROUTES if r.has_pk and "get" not in r.actions]
 
 
 def test_every_api_route_is_scoped_or_explained():
@@ -35,7 +45,7 @@ def _model(route):
     return route.view_class.queryset.model
 
 
-@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if not r.has_pk], ids=lambda r: r.name)
+@pytest.mark.parametrize("route", [r for r in READ_ROUTES if not r.has_pk], ids=lambda r: r.name)
 def test_list_hides_sibling_objects(route, world, api_for):
     model = _model(route)
     hidden = sibling_object(model, world)
@@ -50,7 +60,7 @@ def test_list_hides_sibling_objects(route, world, api_for):
     assert hidden.pk in {row["id"] for row in own["results"]}
 
 
-@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if r.has_pk], ids=lambda r: r.name)
+@pytest.mark.parametrize("route", [r for r in READ_ROUTES if r.has_pk], ids=lambda r: r.name)
 def test_detail_of_sibling_object_is_404(route, world, api_for):
     hidden = sibling_object(_model(route), world)
     client = api_for(world.township_staff)
@@ -70,7 +80,18 @@ def test_detail_of_sibling_object_is_404(route, world, api_for):
     assert api_for(world.township_staff_b).get(url).status_code == 200
 
 
-@pytest.mark.parametrize("route", [r for r in SCOPED_ROUTES if not r.has_pk], ids=lambda r: r.name)
+@pytest.mark.parametrize("route", ACTION_ROUTES, ids=lambda r: r.name)
+def test_actions_on_sibling_object_are_404(route, world, api_for):
+    """Issuing, deriving, assigning, accepting… the sibling's object: 404, as if missing."""
+    hidden = sibling_object(_model(route), world)
+    client = api_for(world.township_staff)
+    for method in route.actions:
+        response = getattr(client, method)(route.url(hidden.pk), {}, format="json")
+        missing = getattr(client, method)(route.url(999_999_999), {}, format="json")
+        assert response.status_code == missing.status_code == 404, (method, response.content)
+
+
+@pytest.mark.parametrize("route", [r for r in READ_ROUTES if not r.has_pk], ids=lambda r: r.name)
 def test_foreign_key_filters_do_not_reveal_sibling_objects(route, world, api_for):
     filterset = getattr(route.view_class, "filterset_class", None)
     if filterset is None:
