@@ -89,6 +89,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["status", "issued_at", "filed_at", "filed_by"]
+        # One derived plan per (parent, unit) is checked by the service, in its transaction.
+        validators = []
 
 
 class PlanUpdateSerializer(PlanSerializer):

@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigns import services
 from campaigns.models import Campaign, Recurrence, Slot
+from orgs import services as org_services
+from tests.factories import UserFactory
 
 # The smallest valid PNG: one transparent pixel.
 PNG = bytes.fromhex(
@@ -90,3 +92,9 @@ def campaign_world(w):
     )
     w.campaigns = c
     return c
+
+
+def member(unit, username, role):
+    user = UserFactory(username=username)
+    org_services.add_membership(user=user, org_unit=unit, role=role, granted_by=None)
+    return user
