@@ -16,5 +16,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("", include("orgs.api.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("hazards.api.urls")),
     *router.urls,
 ]

@@ -205,6 +205,10 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "campaigns.models.Assignment.Status",
         "SlotStatusEnum": "campaigns.models.Slot.Status",
         "ProgressReportStatusEnum": "campaigns.models.ProgressReport.Status",
+        "HazardStatusEnum": "hazards.models.Hazard.Status",
+        "HazardListedLevelEnum": "hazards.models.Hazard.ListedLevel",
+        "HazardFileKindEnum": "hazards.models.HazardFile.Kind",
+        "EscalationStatusEnum": "hazards.models.Escalation.Status",
     },
 }
 

@@ -232,9 +232,9 @@ def is_overdue_on(hazard, day: date) -> bool:
     )
 
 
-def hazard_link(hazard) -> str:
+def hazard_link(pk) -> str:
     try:
-        return reverse("hazards:hazard_detail", args=[hazard.pk])
+        return reverse("hazards:hazard_detail", args=[pk])
     except NoReverseMatch:
         # The ledger pages are routed by hazards/urls.py; without them a notice has no link.
         return ""
@@ -436,7 +436,7 @@ def notify_enterprise_of_major_hazard(hazard, *, sender, channel=None) -> list[H
     when, how and by whom; its users also get the notice in the app."""
     channel = channel or Notification.Channel.SMS
     title, body = notice_text(hazard)
-    link = hazard_link(hazard)
+    link = hazard_link(hazard.pk)
     notices = []
     for name, phone in notice_people(hazard.enterprise):
         notification = record_external_notice(
@@ -461,7 +461,7 @@ def notify_enterprise_of_major_hazard(hazard, *, sender, channel=None) -> list[H
 
 
 def _tell(hazard, recipients, title, *, sender, key, body=""):
-    notify(recipients, title, body=body, link=hazard_link(hazard), sender=sender, dedup_key=key)
+    notify(recipients, title, body=body, link=hazard_link(hazard.pk), sender=sender, dedup_key=key)
 
 
 # --- Reporting and editing -----------------------------------------------------------------
@@ -957,6 +957,15 @@ def _lock_escalation(escalation, user) -> Escalation:
             code="status",
         )
     return locked
+
+
+def escalation_refusal(escalation, user) -> str | None:
+    """Why the user may not decide on this escalation now; None when they may."""
+    if not Escalation.objects.restrict(user, HazardAction.ISSUE).filter(pk=escalation.pk).exists():
+        return str(SCOPE_DENIED[HazardAction.ISSUE])
+    if escalation.status != Escalation.Status.PROPOSED:
+        return _("该督办措施已%(status)s。") % {"status": escalation.get_status_display()}
+    return None
 
 
 @transaction.atomic

@@ -17,8 +17,10 @@ from campaigns.models import (
     Task,
 )
 from core.models import User
+from hazards.models import Escalation, Hazard, HazardFile
 from orgs.models import Enterprise, Membership, OrgUnit
 from tests.campaigns.factories import campaign_world
+from tests.hazards.factories import hazard_world
 
 # model → (function world → the sibling township's object, function object → text in pages)
 SIBLING_OBJECTS = {
@@ -42,6 +44,13 @@ SIBLING_OBJECTS = {
     ),
     Checklist: (lambda w: campaign_world(w).sibling_checklist, lambda obj: obj.title),
     ChecklistItem: (lambda w: campaign_world(w).sibling_item, lambda obj: obj.text),
+    # Hazards (tests/hazards/factories.py): 罗亭镇's major hazard, its photo, its 函告.
+    Hazard: (lambda w: hazard_world(w).sibling_hazard, lambda obj: obj.description),
+    HazardFile: (lambda w: hazard_world(w).sibling_file, lambda obj: obj.original_name),
+    Escalation: (
+        lambda w: hazard_world(w).sibling_escalation,
+        lambda obj: obj.hazard.description,
+    ),
 }
 
 

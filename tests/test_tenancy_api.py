@@ -22,6 +22,13 @@ UNSCOPED_API_ROUTES = {
     "api/v1/notifications/": "the caller's own notifications (filtered on recipient)",
     "api/v1/notifications/<pk>/read/": "marks one of the caller's own notifications",
     "api/v1/notifications/read-all/": "marks the caller's own notifications",
+    "api/v1/hazard-criteria/": "reference data (判定标准), identical for every user",
+    "api/v1/hazard-criteria/<pk>/": "reference data, identical for every user",
+    # Not lists of objects: figures and workbooks computed from the restricted ledger, their
+    # isolation tested in tests/hazards/test_api.py.
+    "api/v1/hazards/stats/": "figures of the restricted ledger (tests/hazards/test_api.py)",
+    "api/v1/hazards/export/": "workbook of the restricted ledger (tests/hazards/test_api.py)",
+    "api/v1/hazards/import-template/": "an empty template workbook",
 }
 
 ROUTES = api_routes()

@@ -1,8 +1,9 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -10,7 +11,8 @@ from core.exceptions import StaleVersionError
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus service-layer errors as JSON: validation → 400, stale → 409."""
+    """DRF's handler, plus service-layer errors as JSON: validation → 400, stale → 409, a
+    refused step → 403 with the service's own message (DRF's would say only "forbidden")."""
     if isinstance(exc, StaleVersionError):
         return Response(
             {"detail": exc.messages[0], "code": "stale_version"}, status=status.HTTP_409_CONFLICT
@@ -18,6 +20,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = ValidationError(detail)
+    if isinstance(exc, DjangoPermissionDenied) and str(exc):
+        exc = PermissionDenied(str(exc))
     if isinstance(exc, ProtectedError):
         return Response(
             {"detail": "该记录仍被其他数据引用，不能删除。", "code": "protected"},
