@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", orgs_views.AuditLogView.as_view(), name="audit_log"),
     path("audit/history/", orgs_views.AuditHistoryView.as_view(), name="audit_history"),
     path("orgs/", include("orgs.urls")),
+    path("hazards/", include("hazards.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
