@@ -70,13 +70,19 @@ from orgs.views import ScopeRequiredMixin, scope_allows
 OPEN_SLOT_STATUSES = (Slot.Status.OPEN, Slot.Status.RETURNED)
 
 
+def late_assignment(today):
+    """An assignment (the outer query's row) has a slot past due and not accepted: the rule of
+    campaigns.stats, so that the plan tree and the completion figures agree."""
+    return Exists(stats.late_slots(Slot.objects.filter(assignment=OuterRef("pk")), today))
+
+
 def with_progress(assignments, today):
     """Annotate assignments with their next slot to report on (`next_slot_id`, `next_due`)
-    and `state` — done / late / in_progress / pending, the colours of the pages — in SQL.
-    Late is campaigns.stats' rule, so the plan tree and the completion figures agree."""
-    slots = Slot.objects.filter(assignment=OuterRef("pk"))
-    next_slot = slots.filter(status__in=OPEN_SLOT_STATUSES).order_by("due_date", "pk")
-    late = Exists(stats.late_slots(slots, today))
+    and `state` — done / late / in_progress / pending, the colours of the pages — in SQL."""
+    next_slot = Slot.objects.filter(
+        assignment=OuterRef("pk"), status__in=OPEN_SLOT_STATUSES
+    ).order_by("due_date", "pk")
+    late = late_assignment(today)
     return assignments.annotate(
         next_slot_id=Subquery(next_slot.values("pk")[:1]),
         next_due=Subquery(next_slot.values("due_date")[:1]),
@@ -589,6 +595,17 @@ class ReportCreateView(ObjectFormView):
         return HttpResponseRedirect(reverse("campaigns:report_detail", args=[report.pk]))
 
 
+def reports_to_review(user):
+    """Submitted reports in the user's approve scope, except their own units' (a unit never
+    reviews itself; campaigns.services has the final word)."""
+    return (
+        ProgressReport.objects.restrict(user, ScopeAction.APPROVE)
+        .filter(status=ProgressReport.Status.SUBMITTED)
+        .exclude(org_unit__in=own_units(user))
+        .exclude(submitted_by=user)
+    )
+
+
 class ReviewQueueView(ScopeRequiredMixin, ScopedViewMixin, ListView):
     """待审核: reports waiting for the user's review, oldest first."""
 
@@ -599,11 +616,7 @@ class ReviewQueueView(ScopeRequiredMixin, ScopedViewMixin, ListView):
 
     def get_queryset(self):
         return (
-            super()
-            .get_queryset()
-            .filter(status=ProgressReport.Status.SUBMITTED)
-            .exclude(org_unit__in=own_units(self.request.user))
-            .exclude(submitted_by=self.request.user)
+            reports_to_review(self.request.user)
             .select_related("org_unit", "slot__assignment__task", "submitted_by")
             .annotate(attachment_count=Count("attachments"))
             .order_by("submitted_at", "pk")
