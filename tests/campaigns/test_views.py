@@ -604,6 +604,17 @@ def test_import_preview_then_confirm(world, client_for, county):
     assert "安全生产治本攻坚三年行动" in plan.title
 
 
+def test_import_confirms_a_long_plan(world, client_for):
+    # About ten form fields per task: a long plan must not hit Django's limit on fields.
+    tasks = "\n".join(f"{n}.开展第{n}项专项整治，2025年底前完成。" for n in range(1, 121))
+    text = f"招贤镇专项整治工作方案\n一、总体要求\n坚持问题导向。\n二、主要任务\n{tasks}\n"
+    client = client_for(world.township_staff)
+    data = form_values(html(client.post(url("plan_import"), import_step1(world, text=text))))
+    assert len(data) > 1000
+    assert client.post(url("plan_import"), data).status_code == 302
+    assert Plan.objects.get().tasks.count() == 120
+
+
 def test_import_preview_errors_save_nothing(world, client_for):
     client = client_for(world.township_staff)
     page = html(client.post(url("plan_import"), import_step1(world, text=seed("003"))))
@@ -716,6 +727,23 @@ def test_checklist_pages_of_the_sibling_are_404(world, client_for, checklists):
 # --- Navigation and query budgets ----------------------------------------------------------
 
 
+def test_dashboard_card_counts_tasks_late_ones_and_reports_to_review(world, client_for, county):
+    services.submit_progress_report(
+        first_slot(county.quarterly, world.zhaoxian),
+        user=world.township_staff,
+        text="已排查",
+        percent_done=30,
+    )
+    page = html(client_for(world.township_staff).get(reverse("dashboard")))
+    cards = re.findall(r'small">([^<]+)</div>\s*<div class="stat-value[^"]*">(\d+)<', page)
+    assert ("我的任务", "2") in cards and ("其中逾期", "2") in cards
+    assert "待审核汇报" not in page
+    page = html(client_for(world.county_official).get(reverse("dashboard")))
+    cards = re.findall(r'small">([^<]+)</div>\s*<div class="stat-value[^"]*">(\d+)<', page)
+    assert ("待审核汇报", "1") in cards and ("我的任务", "0") in cards
+    assert "campaign-title" not in html(client_for(world.enterprise_user).get(reverse("dashboard")))
+
+
 def test_navigation_links_to_plans_and_my_tasks(world, client_for):
     page = html(client_for(world.township_staff).get(reverse("dashboard")))
     assert url("plan_list") in page and url("my_tasks") in page
@@ -769,7 +797,10 @@ def test_my_tasks_and_review_queue_1_vs_30_rows(world, client_for, county):
             )
 
     more(1)
-    assert_constant_queries(client_for(world.township_staff), url("my_tasks"), lambda: more(28))
+    assert_constant_queries(client_for(world.township_staff), url("my_tasks"), lambda: more(14))
+    assert_constant_queries(
+        client_for(world.county_official), reverse("dashboard"), lambda: more(14)
+    )
     assert_constant_queries(
         client_for(world.county_official), url("review_queue"), lambda: more(29)
     )
