@@ -249,8 +249,10 @@ class HazardLedgerImporter(TabularImporter):
             return None
         if self.enterprise_user and data["source"] not in (None, Hazard.Source.SELF_INSPECTION):
             self.add_error(row_number, "source", _("企业用户只能导入“企业自查上报”的隐患。"))
-        if enterprise is None or row_number in self._row_messages:
+        if enterprise is None:
             return None
+        # A row with cell errors is still built and validated, to report its other problems
+        # in the same pass; the base class does not save a row with any error.
         if existing is not None:
             return self._update(existing, data, row_number)
         return self._new(row, row_number, enterprise, industry, data)

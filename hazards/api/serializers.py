@@ -178,6 +178,12 @@ class HazardSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text=_("重大事故隐患告知主要负责人、实际控制人的方式，默认短信。"),
     )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
+        help_text=_("上报时的隐患照片（multipart）；之后用files接口上传。"),
+    )
 
     class Meta:
         model = Hazard
@@ -226,6 +232,7 @@ class HazardSerializer(serializers.ModelSerializer):
             "external_id",
             "version",
             "notice_channel",
+            "files",
             "created_at",
             "updated_at",
         ]
@@ -263,7 +270,7 @@ class HazardDetailSerializer(HazardSerializer):
     actions = serializers.SerializerMethodField()
 
     class Meta(HazardSerializer.Meta):
-        fields = [*HazardSerializer.Meta.fields, "files", "transitions", "notices", "actions"]
+        fields = [*HazardSerializer.Meta.fields, "transitions", "notices", "actions"]
 
     @extend_schema_field(NoticeSerializer(many=True))
     def get_notices(self, hazard):
