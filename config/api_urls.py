@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("orgs.api.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("hazards.api.urls")),
+    path("", include("training.api.urls")),
     *router.urls,
 ]

@@ -21,6 +21,8 @@ from hazards.models import Escalation, Hazard, HazardFile
 from orgs.models import Enterprise, Membership, OrgUnit
 from tests.campaigns.factories import campaign_world
 from tests.hazards.factories import hazard_world
+from tests.training.factories import training_world
+from training.models import AwarenessEvent, Certificate, Drill, Person, TrainingSession
 
 # model → (function world → the sibling township's object, function object → text in pages)
 SIBLING_OBJECTS = {
@@ -51,6 +53,13 @@ SIBLING_OBJECTS = {
         lambda w: hazard_world(w).sibling_escalation,
         lambda obj: obj.hazard.description,
     ),
+    # Training (tests/training/factories.py): 罗亭镇's principal, their session, licence,
+    # drill and awareness event.
+    TrainingSession: (lambda w: training_world(w).sibling_session, lambda obj: obj.title),
+    Person: (lambda w: training_world(w).sibling_person, lambda obj: obj.name),
+    Certificate: (lambda w: training_world(w).sibling_certificate, lambda obj: obj.number),
+    Drill: (lambda w: training_world(w).sibling_drill, lambda obj: obj.scenario),
+    AwarenessEvent: (lambda w: training_world(w).sibling_event, lambda obj: obj.title),
 }
 
 

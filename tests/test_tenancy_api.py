@@ -29,6 +29,7 @@ UNSCOPED_API_ROUTES = {
     "api/v1/hazards/stats/": "figures of the restricted ledger (tests/hazards/test_api.py)",
     "api/v1/hazards/export/": "workbook of the restricted ledger (tests/hazards/test_api.py)",
     "api/v1/hazards/import-template/": "an empty template workbook",
+    "api/v1/training/stats/": "figures of the restricted rows (tests/training/test_api.py)",
 }
 
 ROUTES = api_routes()

@@ -1,0 +1,263 @@
+"""Serializers of the training API. ID numbers are write-only; reads show the mask."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from orgs.models import Enterprise, Industry, OrgUnit
+from training.constants import PERSON_CATEGORIES, TrainingStatus
+from training.models import (
+    AwarenessEvent,
+    Certificate,
+    Drill,
+    DrillPhoto,
+    Person,
+    TrainingSession,
+)
+
+VERSION_HELP = _("读取时的版本号；若记录已被他人修改，返回409。")
+LOCATED = ["org_unit", "org_unit_name", "enterprise", "enterprise_name"]
+
+
+class LocatedSerializer(serializers.ModelSerializer):
+    """The organiser or location: an enterprise (its township follows) or an org unit."""
+
+    org_unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False)
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    enterprise = ScopedPrimaryKeyRelatedField(
+        queryset=Enterprise.objects.all(), required=False, allow_null=True
+    )
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+
+class TrainingSessionSerializer(LocatedSerializer):
+    industries = serializers.PrimaryKeyRelatedField(
+        queryset=Industry.objects.all(), many=True, required=False
+    )
+    audience_display = serializers.CharField(source="get_audience_display", read_only=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "id",
+            *LOCATED,
+            "title",
+            "audience",
+            "audience_display",
+            "industries",
+            "start_date",
+            "end_date",
+            "hours",
+            "place",
+            "trainer",
+            "materials",
+            "attendance_count",
+            "has_roster",
+            "version",
+        ]
+        read_only_fields = ["has_roster"]
+
+
+class PersonSerializer(LocatedSerializer):
+    id_number = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=_("18位居民身份号码（GB 11643），只写；读出时只显示后4位。"),
+    )
+    id_number_masked = serializers.CharField(source="masked_id_number", read_only=True)
+    category = serializers.ChoiceField(choices=PERSON_CATEGORIES)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    training_status = serializers.ChoiceField(
+        choices=TrainingStatus.choices, read_only=True, required=False
+    )
+    training_shortfall = serializers.DecimalField(
+        max_digits=7, decimal_places=1, read_only=True, required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            *LOCATED,
+            "name",
+            "category",
+            "category_display",
+            "position",
+            "phone",
+            "id_number",
+            "id_number_masked",
+            "is_active",
+            "training_status",
+            "training_shortfall",
+            "version",
+        ]
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    holder = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
+    holder_name = serializers.CharField(source="holder.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "holder",
+            "holder_name",
+            "enterprise",
+            "enterprise_name",
+            "org_unit",
+            "kind",
+            "kind_display",
+            "operation",
+            "number",
+            "issuing_authority",
+            "issued_on",
+            "review_due_on",
+            "reviewed_on",
+            "expires_on",
+            "version",
+        ]
+        read_only_fields = ["enterprise", "org_unit", "reviewed_on"]
+        extra_kwargs = {
+            "review_due_on": {"required": False},
+            "expires_on": {"required": False},
+        }
+
+
+class RenewCertificateSerializer(serializers.Serializer):
+    reviewed_on = serializers.DateField(required=False, help_text=_("复审通过的日期"))
+    issued_on = serializers.DateField(required=False, help_text=_("换发新证的日期"))
+    number = serializers.CharField(required=False, max_length=50)
+    issuing_authority = serializers.CharField(required=False, max_length=100)
+    expires_on = serializers.DateField(required=False)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+
+class DrillPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DrillPhoto
+        fields = ["id", "original_name", "uploaded_at"]
+        read_only_fields = fields
+
+
+class DrillSerializer(LocatedSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    photos = DrillPhotoSerializer(many=True, read_only=True)
+    files = serializers.ListField(
+        child=serializers.FileField(), write_only=True, required=False, help_text=_("演练照片")
+    )
+
+    class Meta:
+        model = Drill
+        fields = [
+            "id",
+            *LOCATED,
+            "held_on",
+            "kind",
+            "kind_display",
+            "unscripted",
+            "participants",
+            "scenario",
+            "evaluation",
+            "plan_revision",
+            "photos",
+            "files",
+            "version",
+        ]
+
+
+class AwarenessEventSerializer(LocatedSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = AwarenessEvent
+        fields = [
+            "id",
+            *LOCATED,
+            "kind",
+            "kind_display",
+            "title",
+            "held_on",
+            "place",
+            "reach",
+            "description",
+            "version",
+        ]
+
+
+class RosterImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("参训名单（.xlsx或.csv）"))
+
+
+class RosterImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RosterImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    errors = RosterImportErrorSerializer(many=True)
+
+
+class RevealSerializer(serializers.Serializer):
+    id_number = serializers.CharField()
+
+
+class TrainingStatsQuerySerializer(serializers.Serializer):
+    within = serializers.IntegerField(help_text=_("统计单位（含下级）"))
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+
+
+class AudienceFiguresSerializer(serializers.Serializer):
+    audience = serializers.CharField()
+    label = serializers.CharField()
+    sessions = serializers.IntegerField()
+    attendance = serializers.IntegerField()
+    person_hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+
+
+class TrainingCoverageSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=1)
+
+
+class CertificateFiguresSerializer(serializers.Serializer):
+    valid = serializers.IntegerField()
+    review_due = serializers.IntegerField()
+    expired = serializers.IntegerField()
+
+
+class DrillFiguresSerializer(serializers.Serializer):
+    held = serializers.IntegerField()
+    unscripted = serializers.IntegerField()
+    units = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_soon = serializers.IntegerField()
+
+
+class AwarenessFiguresSerializer(serializers.Serializer):
+    events = serializers.IntegerField()
+    reach = serializers.IntegerField()
+
+
+class TrainingStatsSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    sessions = serializers.IntegerField()
+    attendance = serializers.IntegerField()
+    person_hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+    by_audience = AudienceFiguresSerializer(many=True)
+    key_group_coverage = TrainingCoverageSerializer()
+    certificates = CertificateFiguresSerializer()
+    drills = DrillFiguresSerializer()
+    awareness = AwarenessFiguresSerializer()

@@ -1,0 +1,206 @@
+"""REST API of training, licences, drills and awareness events: thin viewsets over
+training.services, each through core.api.views' scoping base (out of scope = 404).
+
+Rows are edited, never deleted. Edits may carry the `version` read (409 when stale).
+"""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.views import ScopedViewSetMixin
+from orgs.constants import Action
+from orgs.models import OrgUnit
+from training import services
+from training.api import serializers as s
+from training.filters import (
+    AwarenessEventFilter,
+    CertificateFilter,
+    DrillFilter,
+    PersonFilter,
+    TrainingSessionFilter,
+)
+from training.models import AwarenessEvent, Certificate, Drill, DrillPhoto, Person, TrainingSession
+from training.stats import training_stats, with_training_status
+
+
+class RecordViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Lists, reads and creates through the app's services (`create_service`)."""
+
+    create_service = None
+    # Detail routes that change their object: restricted to the `change` scope.
+    changing_actions = frozenset({"roster", "renew"})
+
+    def scope_action(self) -> str:
+        return Action.CHANGE if self.action in self.changing_actions else super().scope_action()
+
+    def service_data(self, serializer) -> dict:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        return data
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            self.service_data(serializer), user=self.request.user
+        )
+
+
+class ServiceViewSet(mixins.UpdateModelMixin, RecordViewSet):
+    """…and edits through `update_service`, with the version read."""
+
+    update_service = None
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            serializer.instance,
+            self.service_data(serializer),
+            user=self.request.user,
+            expected_version=serializer.validated_data.get("version"),
+        )
+
+
+class TrainingSessionViewSet(ServiceViewSet):
+    """培训班: sessions with their rosters (`roster` to import one)."""
+
+    queryset = TrainingSession.objects.select_related("org_unit", "enterprise").prefetch_related(
+        "industries"
+    )
+    serializer_class = s.TrainingSessionSerializer
+    filterset_class = TrainingSessionFilter
+    create_service = services.record_session
+    update_service = services.update_session
+
+    @extend_schema(
+        request={"multipart/form-data": s.RosterImportSerializer},
+        responses={200: s.RosterImportResultSerializer, 400: s.RosterImportResultSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser],
+    )
+    def roster(self, request, pk=None):
+        """Import the attendee roster (.xlsx/.csv): all rows, or nothing and every error."""
+        session = self.get_object()
+        upload = s.RosterImportSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        result = services.import_roster(session, upload.validated_data["file"], user=request.user)
+        body = {
+            "created": result.created,
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+            ],
+        }
+        return Response(body, status=status.HTTP_200_OK if result.ok else 400)
+
+
+class PersonViewSet(ServiceViewSet):
+    """培训人员, each with their hours status today (computed in the list's one query)."""
+
+    queryset = Person.objects.select_related("org_unit", "enterprise")
+    serializer_class = s.PersonSerializer
+    filterset_class = PersonFilter
+    create_service = services.register_person
+    update_service = services.update_person
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            queryset = with_training_status(queryset, timezone.localdate())
+        return queryset
+
+    @extend_schema(request=None, responses=s.RevealSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-id-number")
+    def reveal_id_number(self, request, pk=None):
+        """The full ID number: only with the `training.view_id_number` permission; logged."""
+        person = self.get_object()
+        number = services.reveal_id_number(person, user=request.user, request=request)
+        return Response({"id_number": number})
+
+
+class CertificateViewSet(RecordViewSet):
+    """证书 (特种作业操作证 …) with review and expiry dates; `renew` records 复审 or 换证."""
+
+    queryset = Certificate.objects.select_related("holder", "enterprise")
+    serializer_class = s.CertificateSerializer
+    filterset_class = CertificateFilter
+    create_service = services.record_certificate
+
+    @extend_schema(request=s.RenewCertificateSerializer, responses=s.CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        certificate = self.get_object()
+        body = s.RenewCertificateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version", None)
+        renewed = services.renew_certificate(
+            certificate, data, user=request.user, expected_version=version
+        )
+        return Response(self.get_serializer(renewed).data)
+
+
+class DrillViewSet(ServiceViewSet):
+    """应急演练 with photos (multipart `files`)."""
+
+    queryset = Drill.objects.select_related("org_unit", "enterprise").prefetch_related(
+        Prefetch("photos", queryset=DrillPhoto.objects.order_by("uploaded_at", "id"))
+    )
+    serializer_class = s.DrillSerializer
+    filterset_class = DrillFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def perform_create(self, serializer):
+        data = self.service_data(serializer)
+        files = data.pop("files", ())
+        serializer.instance = services.record_drill(data, user=self.request.user, files=files)
+
+    def perform_update(self, serializer):
+        data = self.service_data(serializer)
+        files = data.pop("files", ())
+        serializer.instance = services.update_drill(
+            serializer.instance,
+            data,
+            user=self.request.user,
+            expected_version=serializer.validated_data.get("version"),
+            files=files,
+        )
+
+
+class AwarenessEventViewSet(RecordViewSet):
+    """安全生产月、消防宣传月、安全宣传咨询日 and other awareness events."""
+
+    queryset = AwarenessEvent.objects.select_related("org_unit", "enterprise")
+    serializer_class = s.AwarenessEventSerializer
+    filterset_class = AwarenessEventFilter
+    create_service = services.record_awareness_event
+
+
+class TrainingStatsViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """Figures for an org unit and period: /training/stats/."""
+
+    queryset = OrgUnit.objects.all()
+    serializer_class = s.TrainingStatsSerializer
+
+    @extend_schema(parameters=[s.TrainingStatsQuerySerializer], responses=s.TrainingStatsSerializer)
+    def list(self, request):
+        query = s.TrainingStatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        unit = self.get_queryset().filter(pk=data["within"]).first()
+        if unit is None:
+            raise NotFound(_("该单位不存在或不在您的管辖范围内。"))
+        figures = training_stats(unit, data["period_start"], data["period_end"], user=request.user)
+        return Response(s.TrainingStatsSerializer(figures).data)
