@@ -31,6 +31,7 @@ from orgs.constants import Action, EnterpriseKind
 from orgs.models import Enterprise, OrgUnit
 from training.constants import (
     DRILL_INTERVAL_MONTHS,
+    DRILL_REMINDER_DAYS,
     HIGH_RISK_DRILL_INTERVAL_MONTHS,
     KEY_GROUPS,
     Audience,
@@ -51,8 +52,8 @@ from training.models import (
 
 HOURS = DecimalField(max_digits=7, decimal_places=1)
 ZERO = Value(Decimal(0), output_field=HOURS)
-# Days before a drill falls due from which a unit is listed as due soon.
-DUE_SOON_DAYS = 30
+# A unit is listed as due soon from its first drill reminder on.
+DUE_SOON_DAYS = max(DRILL_REMINDER_DAYS)
 
 
 def _hours_sum(attendances) -> Subquery:
@@ -170,7 +171,8 @@ def drill_compliance(unit_or_queryset, today: date) -> QuerySet:
         enterprises = unit_or_queryset
     last = Drill.objects.filter(enterprise=OuterRef("pk"), held_on__lte=today).order_by("-held_on")
     half_yearly = drill_interval_q()
-    soon = today + timedelta(days=DUE_SOON_DAYS)
+    # Due within DUE_SOON_DAYS (due date included) = overdue on the day after that.
+    soon = today + timedelta(days=DUE_SOON_DAYS + 1)
     cutoffs = {
         months: (earliest_still_due(today, months), earliest_still_due(soon, months))
         for months in (DRILL_INTERVAL_MONTHS, HIGH_RISK_DRILL_INTERVAL_MONTHS)
