@@ -351,7 +351,22 @@ def file_plan(plan, *, user) -> Plan:
     return locked
 
 
-# --- Tasks -----------------------------------------------------------------------------------
+# --- Actions and tasks -----------------------------------------------------------------------
+
+
+def add_action(plan, *, user, title, number="", text="") -> Action:
+    """十大行动's kind of heading: a numbered group of the plan's tasks, after the last one."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("请填写行动名称。")})
+    with transaction.atomic():
+        locked = _locked(Plan, plan, user, ScopeAction.CHANGE, _("无权修改该方案。"))
+        last = locked.actions.aggregate(last=Max("ordinal"))["last"]
+        action = Action(plan=locked, number=number, ordinal=(last or 0) + 1, title=title, text=text)
+        action.full_clean(exclude=["plan"])
+        action._history_user = user
+        action.save()
+    return action
 
 
 def add_task(plan, data, *, user) -> Task:
