@@ -116,7 +116,10 @@ class RosterImporter(TabularImporter):
         enterprise = self._enterprise(row)
         number = ""
         if row.get("id_number", "").strip():
-            number = idnumbers.validate_id_number(row["id_number"])
+            try:
+                number = idnumbers.validate_id_number(row["id_number"])
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc.messages}) from None
         person = self._match(name, number, enterprise)
         key = (
             person.pk if person is not None else (number or (name, getattr(enterprise, "pk", None)))

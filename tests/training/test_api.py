@@ -1,0 +1,216 @@
+"""The training API: ID numbers never in clear, roster import, reveal, stats, query budgets."""
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.models import AuditEvent
+from core.testing import api_routes
+from tests.training.factories import id_number, training_world
+from training import services
+from training.constants import Audience
+from training.models import Person, TrainingSession
+
+TRAINING = tuple(
+    f"api/v1/{p}/"
+    for p in (
+        "training-sessions",
+        "people",
+        "certificates",
+        "drills",
+        "awareness-events",
+        "training",
+    )
+)
+
+
+def _numbers():
+    return [id_number(11), id_number(12)]
+
+
+def test_id_numbers_never_in_clear_on_any_route_or_history(world, api_for):
+    training_world(world)
+    client = api_for(world.province_admin)
+    seen = []
+    # Every training list route (people appear in each, as holders, attendees, organisers).
+    for route in api_routes():
+        if route.has_pk or "get" not in route.actions or not route.pattern.startswith(TRAINING):
+            continue
+        params = {"page_size": 500}
+        if route.pattern == "api/v1/training/stats/":
+            params.update(
+                within=world.jiangxi.pk, period_start="2025-01-01", period_end="2025-12-31"
+            )
+        response = client.get(route.url(), params)
+        assert response.status_code == 200, route.pattern
+        seen.append(response.content.decode())
+    for person in Person.objects.all():
+        seen.append(client.get(f"/api/v1/people/{person.pk}/").content.decode())
+        seen.append(str(list(person.history.values())))
+    text = "\n".join(seen)
+    assert "**************" in text  # the masks are there
+    for number in _numbers():
+        assert number not in text
+        assert number[:14] not in text
+
+
+def test_reveal_needs_the_permission_and_is_audited(world, api_for):
+    t = training_world(world)
+    url = f"/api/v1/people/{t.own_person.pk}/reveal-id-number/"
+    assert api_for(world.township_staff).post(url).status_code == 403
+    world.township_staff.user_permissions.add(Permission.objects.get(codename="view_id_number"))
+    response = api_for(world.township_staff).post(url)
+    assert response.json() == {"id_number": id_number(11)}
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.SENSITIVE_VIEWED)
+    assert event.actor == world.township_staff and event.detail["object_id"] == t.own_person.pk
+    # Even with the permission, a person out of scope is not found.
+    sibling = f"/api/v1/people/{t.sibling_person.pk}/reveal-id-number/"
+    assert api_for(world.township_staff).post(sibling).status_code == 404
+
+
+def _roster(rows):
+    lines = ["姓名,身份证号码,单位名称,人员类别,学时"] + [",".join(row) for row in rows]
+    data = io.BytesIO("\n".join(lines).encode("utf-8-sig"))
+    data.name = "名单.csv"
+    return data
+
+
+@pytest.fixture
+def session(world):
+    return services.record_session(
+        {
+            "org_unit": world.zhaoxian,
+            "title": "从业人员安全培训",
+            "audience": Audience.WORKER,
+            "start_date": date(2025, 5, 1),
+            "end_date": date(2025, 5, 3),
+            "hours": 24,
+            "attendance_count": 80,
+        },
+        user=world.township_staff,
+    )
+
+
+def test_roster_import_row_errors_write_nothing(world, api_for, session):
+    t = training_world(world)
+    bad = id_number(31)[:-1] + ("1" if id_number(31)[-1] != "1" else "2")
+    rows = [
+        ["招贤镇王建国", id_number(11), "", "", ""],  # matched by ID number
+        ["周九", bad, "招贤镇化工有限公司", "从业人员", ""],
+        ["吴十", "", "不存在的公司", "", ""],
+        ["郑十一", "", "招贤镇化工有限公司", "", "30"],
+        ["罗亭镇王建国", id_number(12), "", "", ""],  # registered out of scope
+    ]
+    client = api_for(world.township_staff)
+    url = f"/api/v1/training-sessions/{session.pk}/roster/"
+    response = client.post(url, {"file": _roster(rows)}, format="multipart")
+    assert response.status_code == 400
+    errors = {(e["row"], e["column"]): e["message"] for e in response.json()["errors"]}
+    assert errors == {
+        (3, "身份证号码"): "校验位不正确，请核对。",
+        (4, "单位名称"): "找不到该单位，或不在您的管辖范围内。",
+        (5, "学时"): "应大于0且不超过本期培训的24.0学时。",
+        (6, "身份证号码"): "该身份证号码已由其他单位登记，请联系上级核对。",
+    }
+    assert not session.attendances.exists()
+    assert Person.objects.count() == 2
+    session.refresh_from_db()
+    assert (session.attendance_count, session.has_roster) == (80, False)
+
+    good = [rows[0], ["周九", id_number(31), "招贤镇化工有限公司", "从业人员", "20"]]
+    response = client.post(url, {"file": _roster(good)}, format="multipart")
+    assert response.status_code == 200, response.json()
+    assert response.json()["created"] == 2
+    session.refresh_from_db()
+    assert (session.attendance_count, session.has_roster) == (2, True)
+    new = Person.objects.get(name="周九")
+    assert new.enterprise == world.ent_zhaoxian and new.id_number_last4 == id_number(31)[-4:]
+    assert set(session.attendances.values_list("person", flat=True)) == {t.own_person.pk, new.pk}
+    # Imported again: the same roster, nobody registered twice.
+    client.post(url, {"file": _roster(good)}, format="multipart")
+    assert session.attendances.count() == 2 and Person.objects.count() == 3
+
+
+def test_stats_reproduce_twelve_sessions_of_two_thousand(world, api_for):
+    for number in range(12):
+        services.record_session(
+            {
+                "org_unit": world.wanli,
+                "title": f"第{number + 1}期安全生产培训班",
+                "audience": Audience.SAFETY_MANAGER if number % 2 else Audience.PRINCIPAL,
+                "start_date": date(2025, number + 1, 5),
+                "end_date": date(2025, number + 1, 6),
+                "hours": 16,
+                "attendance_count": 170,
+            },
+            user=world.province_admin,
+        )
+    response = api_for(world.county_official).get(
+        "/api/v1/training/stats/",
+        {"within": world.wanli.pk, "period_start": "2025-01-01", "period_end": "2025-12-31"},
+    )
+    body = response.json()
+    assert (body["sessions"], body["attendance"]) == (12, 2040)
+    sibling = api_for(world.township_staff).get(
+        "/api/v1/training/stats/",
+        {"within": world.wanli.pk, "period_start": "2025-01-01", "period_end": "2025-12-31"},
+    )
+    assert sibling.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/people/", "/api/v1/training-sessions/", "/api/v1/certificates/", "/api/v1/drills/"],
+)
+def test_list_queries_do_not_grow_with_rows(world, api_for, url):
+    training_world(world)
+    client = api_for(world.province_admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = count()
+    for n in range(30):
+        person = services.register_person(
+            {"name": f"人员{n}", "category": Audience.PRINCIPAL, "enterprise": world.ent_zhaoxian},
+            user=world.province_admin,
+        )
+        session = TrainingSession.objects.first()
+        services.add_attendance(session, person, 8)
+        services.record_certificate(
+            {
+                "holder": person,
+                "kind": "special_operation",
+                "number": f"N{n}",
+                "issued_on": date(2024, 1, 1),
+            },
+            user=world.province_admin,
+        )
+        services.record_drill(
+            {
+                "enterprise": world.ent_zhaoxian,
+                "held_on": date(2025, 1, 1),
+                "kind": "tabletop",
+                "scenario": "推演",
+            },
+            user=world.province_admin,
+        )
+        services.record_session(
+            {
+                "org_unit": world.zhaoxian,
+                "title": f"班{n}",
+                "audience": "worker",
+                "start_date": date(2025, 1, 1),
+                "end_date": date(2025, 1, 1),
+                "hours": 8,
+                "industries": [world.chemicals],
+            },
+            user=world.province_admin,
+        )
+    assert count() == one
