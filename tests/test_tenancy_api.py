@@ -30,6 +30,9 @@ UNSCOPED_API_ROUTES = {
     "api/v1/hazards/export/": "workbook of the restricted ledger (tests/hazards/test_api.py)",
     "api/v1/hazards/import-template/": "an empty template workbook",
     "api/v1/training/stats/": "figures of the restricted rows (tests/training/test_api.py)",
+    "api/v1/people/coverage/": "restricted people not yet trained (tests/training/test_api.py)",
+    "api/v1/people/coverage-export/": "workbook of the same (tests/training/test_api.py)",
+    "api/v1/drills/compliance/": "drill status of restricted units (tests/training/test_api.py)",
 }
 
 ROUTES = api_routes()

@@ -214,3 +214,62 @@ def test_list_queries_do_not_grow_with_rows(world, api_for, url):
             user=world.province_admin,
         )
     assert count() == one
+
+
+def test_coverage_lists_the_untrained_and_exports_them_masked(world, api_for):
+    t = training_world(world)
+    untrained = services.register_person(
+        {
+            "name": "招贤镇安全员",
+            "category": Audience.SAFETY_MANAGER,
+            "enterprise": world.ent_zhaoxian,
+            "id_number": id_number(41),
+        },
+        user=world.township_staff,
+    )
+    params = {"within": world.wanli.pk, "window_start": "2024-01-01", "window_end": "2026-12-31"}
+    body = api_for(world.county_official).get("/api/v1/people/coverage/", params).json()
+    assert (body["total"], body["covered"], body["share"]) == (3, 2, "66.7")
+    assert [row["id"] for row in body["results"]] == [untrained.pk]
+    # 招贤镇 sees its own people only; 罗亭镇 as a region is not found.
+    own = api_for(world.township_staff).get(
+        "/api/v1/people/coverage/", {**params, "within": world.zhaoxian.pk}
+    )
+    assert (own.json()["total"], own.json()["covered"]) == (2, 1)
+    sibling = api_for(world.township_staff).get(
+        "/api/v1/people/coverage/", {**params, "within": world.luoting.pk}
+    )
+    assert sibling.status_code == 404
+    export = api_for(world.county_official).get("/api/v1/people/coverage-export/", params)
+    assert export.status_code == 200
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(export.content))
+    cells = [str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "招贤镇安全员" in cells and untrained.masked_id_number in cells
+    assert not any(id_number(41) in c or id_number(11) in c for c in cells)
+    assert t.sibling_person.name not in str(
+        api_for(world.township_staff).get("/api/v1/drills/compliance/").content.decode()
+    )
+
+
+def test_drill_compliance_lists_units_in_scope_overdue_first(world, api_for):
+    training_world(world)  # both towns' chemical plants drilled on 2025-06-10
+    response = api_for(world.township_staff).get("/api/v1/drills/compliance/")
+    rows = response.json()["results"]
+    names = [row["name"] for row in rows]
+    assert set(names) == {"招贤镇化工有限公司", "招贤镇建筑工程有限公司"}
+    assert rows[0]["last_drill_on"] is None and rows[0]["drill_status"] == "overdue"
+    drilled = rows[1]
+    assert (drilled["last_drill_on"], drilled["drill_interval_months"]) == ("2025-06-10", 6)
+    assert drilled["due_on"] == "2025-12-10"
+    only_overdue = api_for(world.county_official).get(
+        "/api/v1/drills/compliance/", {"within": world.wanli.pk, "status": "overdue"}
+    )
+    assert {r["drill_status"] for r in only_overdue.json()["results"]} == {"overdue"}
+    assert (
+        api_for(world.township_staff)
+        .get("/api/v1/drills/compliance/", {"within": world.luoting.pk})
+        .status_code
+        == 404
+    )

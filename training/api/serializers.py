@@ -1,11 +1,13 @@
 """Serializers of the training API. ID numbers are write-only; reads show the mask."""
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from orgs.models import Enterprise, Industry, OrgUnit
-from training.constants import PERSON_CATEGORIES, TrainingStatus
+from training.constants import PERSON_CATEGORIES, DrillStatus, TrainingStatus
 from training.models import (
     AwarenessEvent,
     Certificate,
@@ -14,6 +16,7 @@ from training.models import (
     Person,
     TrainingSession,
 )
+from training.stats import drill_due_on
 
 VERSION_HELP = _("读取时的版本号；若记录已被他人修改，返回409。")
 LOCATED = ["org_unit", "org_unit_name", "enterprise", "enterprise_name"]
@@ -261,3 +264,76 @@ class TrainingStatsSerializer(serializers.Serializer):
     certificates = CertificateFiguresSerializer()
     drills = DrillFiguresSerializer()
     awareness = AwarenessFiguresSerializer()
+
+
+class CoverageQuerySerializer(serializers.Serializer):
+    within = serializers.IntegerField(help_text=_("统计区域（含下级）"))
+    category = serializers.MultipleChoiceField(
+        choices=PERSON_CATEGORIES,
+        required=False,
+        help_text=_("人员类别，可多选；默认主要负责人和安全管理人员"),
+    )
+    industry = serializers.IntegerField(required=False, help_text=_("行业领域"))
+    window_start = serializers.DateField(help_text=_("覆盖期间起，如三年行动的2024-01-01"))
+    window_end = serializers.DateField()
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    id_number_masked = serializers.CharField(source="masked_id_number", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "category",
+            "id_number_masked",
+            "enterprise",
+            "enterprise_name",
+            "org_unit_name",
+        ]
+        read_only_fields = fields
+
+
+class CoverageResponseSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=1)
+    count = serializers.IntegerField(help_text=_("未覆盖人数"))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PersonBriefSerializer(many=True, help_text=_("未覆盖人员"))
+
+
+class ComplianceQuerySerializer(serializers.Serializer):
+    within = serializers.IntegerField(required=False, help_text=_("区域（含下级）"))
+    status = serializers.ChoiceField(choices=DrillStatus.choices, required=False)
+
+
+class DrillComplianceSerializer(serializers.ModelSerializer):
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    industry_name = serializers.CharField(source="industry.name", read_only=True)
+    last_drill_on = serializers.DateField(allow_null=True)
+    drill_interval_months = serializers.IntegerField()
+    due_on = serializers.SerializerMethodField()
+    drill_status = serializers.ChoiceField(choices=DrillStatus.choices)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "org_unit",
+            "org_unit_name",
+            "industry_name",
+            "last_drill_on",
+            "drill_interval_months",
+            "due_on",
+            "drill_status",
+        ]
+        read_only_fields = fields
+
+    def get_due_on(self, row) -> date | None:
+        return drill_due_on(row)

@@ -4,9 +4,12 @@ training.services, each through core.api.views' scoping base (out of scope = 404
 Rows are edited, never deleted. Edits may carry the `version` read (409 when stale).
 """
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -16,9 +19,10 @@ from rest_framework.response import Response
 
 from core.api.views import ScopedViewSetMixin
 from orgs.constants import Action
-from orgs.models import OrgUnit
+from orgs.models import Enterprise, OrgUnit
 from training import services
 from training.api import serializers as s
+from training.constants import KEY_GROUPS
 from training.filters import (
     AwarenessEventFilter,
     CertificateFilter,
@@ -26,8 +30,19 @@ from training.filters import (
     PersonFilter,
     TrainingSessionFilter,
 )
+from training.importers import export_coverage
 from training.models import AwarenessEvent, Certificate, Drill, DrillPhoto, Person, TrainingSession
-from training.stats import training_stats, with_training_status
+from training.stats import coverage, drill_compliance, training_stats, with_training_status
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scoped_unit(request, pk) -> OrgUnit:
+    """The org unit `pk` if the user may see it; 404 as for a missing one otherwise."""
+    unit = OrgUnit.objects.restrict(request.user, Action.VIEW).filter(pk=pk).first()
+    if unit is None:
+        raise NotFound(_("该单位不存在或不在您的管辖范围内。"))
+    return unit
 
 
 class RecordViewSet(
@@ -121,6 +136,43 @@ class PersonViewSet(ServiceViewSet):
             queryset = with_training_status(queryset, timezone.localdate())
         return queryset
 
+    def _coverage(self, request):
+        query = s.CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        unit = scoped_unit(request, data["within"])
+        people = Person.objects.restrict(request.user, Action.VIEW).within(unit)
+        people = people.filter(category__in=data.get("category") or KEY_GROUPS)
+        if data.get("industry"):
+            people = people.filter(industry_id=data["industry"])
+        window = {"window_start": data["window_start"], "window_end": data["window_end"]}
+        return coverage(people, **window), window
+
+    @extend_schema(parameters=[s.CoverageQuerySerializer], responses=s.CoverageResponseSerializer)
+    @action(detail=False, methods=["get"])
+    def coverage(self, request):
+        """全覆盖: the share of a region's target group trained in the window, and the list
+        of those not yet covered (paginated)."""
+        result, _window = self._coverage(request)
+        queryset = result.not_covered.select_related("enterprise", "org_unit").order_by("pk")
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(s.PersonBriefSerializer(page, many=True).data)
+        # Decimals as strings, as every DecimalField of the API renders them.
+        response.data.update(total=result.total, covered=result.covered, share=str(result.share))
+        return response
+
+    @extend_schema(
+        parameters=[s.CoverageQuerySerializer], responses={(200, XLSX): OpenApiTypes.BINARY}
+    )
+    @action(detail=False, methods=["get"], url_path="coverage-export")
+    def coverage_export(self, request):
+        """The coverage report as .xlsx (ID numbers masked)."""
+        result, window = self._coverage(request)
+        content = export_coverage(result, **window)
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(True, _("培训覆盖情况.xlsx"))
+        return response
+
     @extend_schema(request=None, responses=s.RevealSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-id-number")
     def reveal_id_number(self, request, pk=None):
@@ -161,6 +213,34 @@ class DrillViewSet(ServiceViewSet):
     serializer_class = s.DrillSerializer
     filterset_class = DrillFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[s.ComplianceQuerySerializer], responses=s.DrillComplianceSerializer(many=True)
+    )
+    @action(detail=False, methods=["get"])
+    def compliance(self, request):
+        """Units in scope with their drill status today: overdue first, then due soon."""
+        query = s.ComplianceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        enterprises = Enterprise.objects.restrict(request.user, Action.VIEW)
+        if data.get("within"):
+            unit = (
+                OrgUnit.objects.restrict(request.user, Action.VIEW)
+                .filter(pk=data["within"])
+                .first()
+            )
+            if unit is None:
+                raise NotFound(_("该单位不存在或不在您的管辖范围内。"))
+            enterprises = enterprises.within(unit)
+        rows = drill_compliance(enterprises, timezone.localdate()).select_related(
+            "org_unit", "industry"
+        )
+        if data.get("status"):
+            rows = rows.filter(drill_status=data["status"])
+        rows = rows.order_by(F("last_drill_on").asc(nulls_first=True), "pk")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.DrillComplianceSerializer(page, many=True).data)
 
     def perform_create(self, serializer):
         data = self.service_data(serializer)
