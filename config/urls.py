@@ -22,6 +22,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("hazards/", include("hazards.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("training/", include("training.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

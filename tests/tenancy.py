@@ -22,7 +22,14 @@ from orgs.models import Enterprise, Membership, OrgUnit
 from tests.campaigns.factories import campaign_world
 from tests.hazards.factories import hazard_world
 from tests.training.factories import training_world
-from training.models import AwarenessEvent, Certificate, Drill, Person, TrainingSession
+from training.models import (
+    AwarenessEvent,
+    Certificate,
+    Drill,
+    DrillPhoto,
+    Person,
+    TrainingSession,
+)
 
 # model → (function world → the sibling township's object, function object → text in pages)
 SIBLING_OBJECTS = {
@@ -60,6 +67,7 @@ SIBLING_OBJECTS = {
     Certificate: (lambda w: training_world(w).sibling_certificate, lambda obj: obj.number),
     Drill: (lambda w: training_world(w).sibling_drill, lambda obj: obj.scenario),
     AwarenessEvent: (lambda w: training_world(w).sibling_event, lambda obj: obj.title),
+    DrillPhoto: (lambda w: training_world(w).sibling_photo, lambda obj: obj.original_name),
 }
 
 
