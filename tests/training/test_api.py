@@ -273,3 +273,56 @@ def test_drill_compliance_lists_units_in_scope_overdue_first(world, api_for):
         .status_code
         == 404
     )
+
+
+def test_create_and_edit_through_the_api(world, api_for):
+    from tests.hazards.factories import png
+
+    client = api_for(world.enterprise_user)
+    person = client.post(
+        "/api/v1/people/",
+        {
+            "name": "冯十二",
+            "category": "worker",
+            "enterprise": world.ent_zhaoxian.pk,
+            "id_number": id_number(51),
+        },
+        format="json",
+    )
+    assert person.status_code == 201, person.json()
+    assert person.json()["id_number_masked"].endswith(id_number(51)[-4:])
+    assert "id_number" not in person.json()
+    wrong = client.post(
+        "/api/v1/people/",
+        {
+            "name": "冯十三",
+            "category": "worker",
+            "enterprise": world.ent_zhaoxian.pk,
+            "id_number": "36010519850312005",
+        },
+        format="json",
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["id_number"] == ["身份证号码应为18位（前17位为数字，末位为数字或X）。"]
+    drill = client.post(
+        "/api/v1/drills/",
+        {
+            "enterprise": world.ent_zhaoxian.pk,
+            "held_on": "2025-06-01",
+            "kind": "evacuation",
+            "scenario": "车间火灾疏散",
+            "unscripted": "true",
+            "files": [png("演练.png")],
+        },
+        format="multipart",
+    )
+    assert drill.status_code == 201, drill.json()
+    assert [p["original_name"] for p in drill.json()["photos"]] == ["演练.png"]
+    # The township sees the unit move out of overdue.
+    rows = api_for(world.township_staff).get("/api/v1/drills/compliance/").json()["results"]
+    assert {r["name"]: r["last_drill_on"] for r in rows}["招贤镇化工有限公司"] == "2025-06-01"
+    url = f"/api/v1/drills/{drill.json()['id']}/"
+    stale = client.patch(url, {"evaluation": "良好", "version": 7}, format="json")
+    assert stale.status_code == 409
+    edited = client.patch(url, {"evaluation": "良好", "version": 1}, format="json")
+    assert (edited.json()["evaluation"], edited.json()["version"]) == ("良好", 2)
