@@ -93,6 +93,12 @@ def test_pages_render_for_each_role(who, can_add, world, client_for):
         assert client.get(url(name)).status_code == (200 if can_add else 403), name
 
 
+def test_nav_links_the_training_pages(world, client_for):
+    for user in (world.township_staff, world.enterprise_user):
+        page = html(client_for(user).get(reverse("dashboard")))
+        assert f'href="{url("session_list")}"' in page and "培训演练" in page
+
+
 def test_lists_show_the_township_only(world, client_for):
     t = training_world(world)
     client = client_for(world.township_staff)
