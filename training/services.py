@@ -88,6 +88,7 @@ NOT_FOUND = {
     "org_unit": _("该单位不存在或不在您的管辖范围内。"),
     "enterprise": _("该企业不存在或不在您的管辖范围内。"),
     "holder": _("该人员不存在或不在您的管辖范围内。"),
+    "person": _("该人员不存在或不在您的管辖范围内。"),
 }
 
 
@@ -557,7 +558,28 @@ def session_audience_category(session) -> str | None:
     return None if session.audience == Audience.PUBLIC else session.audience
 
 
-def add_attendance(session, person, hours, passed=True) -> Attendance:
-    return Attendance.objects.create(
+@transaction.atomic
+def add_attendance(session, person, hours=None, passed=True, *, user=None) -> Attendance:
+    """Put one person on a session's roster, credited `hours` (default: the session's).
+
+    With `user`, both must be in the user's scope (the session to change); without, the
+    caller is the system itself (jobs, demo, fixtures). The reported head count never drops
+    below the roster's size.
+    """
+    if user is not None:
+        session = _lock(session, user, Action.CHANGE)
+        person = _resolve(Person, person, user, "person")
+    hours = session.hours if hours is None else Decimal(hours)
+    if not 0 < hours <= session.hours:
+        raise ValidationError(
+            {"hours": _("学时应大于0且不超过本期培训的%(h)s学时。") % {"h": session.hours}}
+        )
+    if session.attendances.filter(person=person).exists():
+        raise ValidationError({"person": _("该人员已在本期培训名单中。")})
+    attendance = Attendance.objects.create(
         session=session, person=person, hours=hours, completed_on=session.end_date, passed=passed
     )
+    roster = session.attendances.count()
+    if session.attendance_count < roster:
+        TrainingSession.objects.filter(pk=session.pk).update(attendance_count=roster)
+    return attendance

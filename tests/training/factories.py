@@ -54,7 +54,7 @@ def training_world(w):
             },
             user=staff,
         )
-        services.add_attendance(session, person, session.hours)
+        services.add_attendance(session, person, user=staff)
         certificate = services.record_certificate(
             {
                 "holder": person,

@@ -39,7 +39,7 @@ def attend(world):
             },
             user=world.township_staff,
         )
-        services.add_attendance(session, person, session.hours)
+        services.add_attendance(session, person, user=world.township_staff)
 
     return make
 

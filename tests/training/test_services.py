@@ -105,3 +105,22 @@ def test_session_dates_and_hours_are_checked(world):
     errors = caught.value.message_dict
     assert errors["hours"] == ["学时必须大于0。"]
     assert "结束日期不能早于开始日期。" in str(errors)
+
+
+def test_add_attendance_checks_scope_hours_and_duplicates(world):
+    t = training_world(world)
+    with pytest.raises(PermissionDenied):
+        services.add_attendance(t.sibling_session, t.own_person, user=world.township_staff)
+    with pytest.raises(ValidationError) as caught:
+        services.add_attendance(t.own_session, t.own_person, user=world.township_staff)
+    assert caught.value.message_dict["person"] == ["该人员已在本期培训名单中。"]
+    other = services.register_person(
+        {"name": "陈十四", "category": Audience.PRINCIPAL, "enterprise": world.ent_zhaoxian},
+        user=world.township_staff,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.add_attendance(t.own_session, other, 33, user=world.township_staff)
+    assert "hours" in caught.value.message_dict
+    services.add_attendance(t.own_session, other, user=world.township_staff)
+    t.own_session.refresh_from_db()
+    assert t.own_session.attendance_count == 2
