@@ -23,7 +23,7 @@ from training.constants import (
     DrillStatus,
     TrainingStatus,
 )
-from training.models import AwarenessEvent, Drill, TrainingSession
+from training.models import AwarenessEvent, Drill, Person, TrainingSession
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -152,6 +152,36 @@ class SessionForm(OrganiserForm):
         if self.instance.has_roster:
             data.pop("attendance_count", None)
         return data
+
+
+class PersonForm(OrganiserForm):
+    """Registering a person one at a time; the ID number is checked (GB 11643) and stored
+    protected by the service, never kept on the model in clear."""
+
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("18位居民身份证号码；登记后仅显示后4位。"),
+    )
+
+    class Meta:
+        model = Person
+        fields = ["org_unit", "enterprise", "name", "category", "position", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].label = _("所在企业")
+        if "org_unit" in self.fields:
+            self.fields["org_unit"].label = _("所在单位")
+            self.fields["org_unit"].help_text = _(
+                "政府部门或乡镇（街道）的人员填写；企业人员选择企业。"
+            )
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class RosterImportForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.SessionUpdateView.as_view(), name="session_update"),
     path("sessions/<int:pk>/roster/", views.RosterImportView.as_view(), name="roster_import"),
     path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
     path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),

@@ -41,6 +41,7 @@ from training.forms import (
     AwarenessEventForm,
     CoverageForm,
     DrillForm,
+    PersonForm,
     RosterImportForm,
     SessionForm,
     certificate_search_form,
@@ -245,6 +246,23 @@ class PersonListView(SearchListMixin, ScopedViewMixin, ListView):
         if data["status"]:
             people = people.filter(training_status=data["status"])
         return people.select_related("enterprise", "org_unit")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_add=scope_allows(self.request.user, Person, Action.ADD), **kwargs
+        )
+
+
+class PersonCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+    model = Person
+    scope_action = Action.ADD
+    form_class = PersonForm
+    template_name = "training/person_form.html"
+    done_message = _lazy("已登记人员。")
+    success_name = "person_detail"
+
+    def run(self, form):
+        return services.register_person(form.service_data(), user=self.request.user)
 
 
 class PersonDetailView(ScopedViewMixin, DetailView):

@@ -89,7 +89,7 @@ def test_pages_render_for_each_role(who, can_add, world, client_for):
     client = client_for(getattr(world, who))
     for name in LIST_PAGES:
         assert client.get(url(name)).status_code == 200, name
-    for name in ("session_create", "drill_create", "awareness_create"):
+    for name in ("session_create", "person_create", "drill_create", "awareness_create"):
         assert client.get(url(name)).status_code == (200 if can_add else 403), name
 
 
@@ -325,6 +325,28 @@ def test_person_record_shows_hours_status_and_masks_the_id_number(world, client_
     assert "从未培训" in html(client.get(url("person_detail", never.pk)))
     assert client.post(url("person_reveal", t.own_person.pk)).status_code == 403
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.SENSITIVE_VIEWED).exists()
+
+
+def test_register_a_person_with_a_checked_id_number(world, client_for):
+    client = client_for(world.township_staff)
+    data = {
+        "enterprise": world.ent_zhaoxian.pk,
+        "name": "刘洋",
+        "category": Audience.SAFETY_MANAGER,
+        "position": "安全科长",
+        "phone": "13800000000",
+    }
+    wrong = id_number(41)[:-1] + ("1" if id_number(41)[-1] != "1" else "2")
+    page = html(client.post(url("person_create"), {**data, "id_number": wrong}))
+    assert "身份证号码校验位不正确，请核对。" in page
+    assert not Person.objects.filter(name="刘洋").exists()
+    response = client.post(url("person_create"), {**data, "id_number": id_number(41)})
+    person = Person.objects.get(name="刘洋")
+    assert response.status_code == 302 and response["Location"] == url("person_detail", person.pk)
+    assert person.id_number_last4 == id_number(41)[-4:] and person.org_unit == world.zhaoxian
+    page = html(client.get(response["Location"]))
+    assert id_number(41) not in page and person.masked_id_number in page
+    assert "从未培训" in page
 
 
 def test_person_list_filters_by_status_and_last_four_digits(world, client_for):
