@@ -23,7 +23,7 @@ from training.constants import (
     DrillStatus,
     TrainingStatus,
 )
-from training.models import AwarenessEvent, Drill, Person, TrainingSession
+from training.models import AwarenessEvent, Certificate, Drill, Person, TrainingSession
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -179,6 +179,51 @@ class PersonForm(OrganiserForm):
             self.fields["org_unit"].help_text = _(
                 "政府部门或乡镇（街道）的人员填写；企业人员选择企业。"
             )
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class HolderChoiceField(forms.ModelChoiceField):
+    """A person labelled with where they work: names repeat."""
+
+    def label_from_instance(self, person):
+        where = person.enterprise.name if person.enterprise else person.org_unit.name
+        return f"{person.name}（{where}，{person.masked_id_number or '—'}）"
+
+
+class CertificateForm(ScopedModelFormMixin, forms.ModelForm):
+    """A licence: 复审 and expiry dates default to 3 and 6 years from issue (the service)."""
+
+    holder = HolderChoiceField(Person.objects.all(), label=_("持证人"), empty_label=_("请选择"))
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "holder",
+            "kind",
+            "operation",
+            "number",
+            "issuing_authority",
+            "issued_on",
+            "review_due_on",
+            "expires_on",
+        ]
+        widgets = {"issued_on": DATE_INPUT, "review_due_on": DATE_INPUT, "expires_on": DATE_INPUT}
+        help_texts = {
+            "review_due_on": _("不填则为初领日期后3年。"),
+            "expires_on": _("不填则为初领日期后6年。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        holder = self.fields["holder"]
+        holder.queryset = holder.queryset.filter(is_active=True).select_related(
+            "enterprise", "org_unit"
+        )
+        for name in ("review_due_on", "expires_on"):
+            self.fields[name].required = False
+        self.fields["issued_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

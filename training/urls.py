@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
     path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),
+    path("certificates/new/", views.CertificateCreateView.as_view(), name="certificate_create"),
     path("drills/", views.DrillComplianceView.as_view(), name="drill_compliance"),
     path("drills/calendar/", views.DrillCalendarView.as_view(), name="drill_calendar"),
     path("drills/new/", views.DrillCreateView.as_view(), name="drill_create"),

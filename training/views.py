@@ -39,6 +39,7 @@ from training import services
 from training.constants import DrillStatus
 from training.forms import (
     AwarenessEventForm,
+    CertificateForm,
     CoverageForm,
     DrillForm,
     PersonForm,
@@ -285,6 +286,7 @@ class PersonDetailView(ScopedViewMixin, DetailView):
             certificates=with_certificate_status(person.certificates.all(), today),
             can_reveal=bool(person.id_number_last4)
             and services.can_reveal_id_number(self.request.user),
+            can_add_certificate=scope_allows(self.request.user, Certificate, Action.ADD),
             **kwargs,
         )
 
@@ -333,6 +335,29 @@ class CertificateListView(SearchListMixin, ScopedViewMixin, ListView):
         if data["status"]:
             certificates = certificates.filter(certificate_status=data["status"])
         return certificates.select_related("holder", "enterprise", "org_unit")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_add=scope_allows(self.request.user, Certificate, Action.ADD), **kwargs
+        )
+
+
+class CertificateCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+    model = Certificate
+    scope_action = Action.ADD
+    form_class = CertificateForm
+    template_name = "training/certificate_form.html"
+    done_message = _lazy("已登记证书。")
+
+    def get_initial(self):
+        # From a person's page: that person is the holder.
+        return {"holder": self.request.GET.get("holder")}
+
+    def run(self, form):
+        return services.record_certificate(form.service_data(), user=self.request.user)
+
+    def get_success_url(self):
+        return reverse("training:person_detail", args=[self.object.holder_id])
 
 
 # --- Drills ----------------------------------------------------------------------------------

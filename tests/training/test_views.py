@@ -89,7 +89,13 @@ def test_pages_render_for_each_role(who, can_add, world, client_for):
     client = client_for(getattr(world, who))
     for name in LIST_PAGES:
         assert client.get(url(name)).status_code == 200, name
-    for name in ("session_create", "person_create", "drill_create", "awareness_create"):
+    for name in (
+        "session_create",
+        "person_create",
+        "certificate_create",
+        "drill_create",
+        "awareness_create",
+    ):
         assert client.get(url(name)).status_code == (200 if can_add else 403), name
 
 
@@ -413,6 +419,34 @@ def test_certificates_are_coloured_by_expiry(world, client_for):
     assert "text-bg-danger" in page and "text-bg-warning" in page and "text-bg-success" in page
     page = html(client.get(url("certificate_list"), {"status": "expired"}))
     assert "T-EXPIRED" in page and "T-VALID" not in page
+
+
+def test_record_a_certificate_from_the_holders_page(world, client_for):
+    t = training_world(world)
+    client = client_for(world.township_staff)
+    page = html(client.get(url("person_detail", t.own_person.pk)))
+    link = f"{url('certificate_create')}?holder={t.own_person.pk}"
+    assert link in page
+    page = html(client.get(link))
+    assert re.search(rf'<option value="{t.own_person.pk}" selected>', page)
+    assert t.sibling_person.name not in page
+    data = {
+        "holder": t.own_person.pk,
+        "kind": CertificateKind.SPECIAL_OPERATION,
+        "operation": "焊接与热切割作业",
+        "number": "T360105198503120011-2",
+        "issuing_authority": "江西省应急管理厅",
+        "issued_on": "2024-05-10",
+    }
+    response = client.post(url("certificate_create"), data)
+    assert response.status_code == 302
+    assert response["Location"] == url("person_detail", t.own_person.pk)
+    certificate = t.own_person.certificates.get(operation="焊接与热切割作业")
+    assert certificate.review_due_on == date(2027, 5, 10)
+    assert certificate.expires_on == date(2030, 5, 10)
+    page = html(client.post(url("certificate_create"), {**data, "holder": t.sibling_person.pk}))
+    assert t.sibling_person.name not in page
+    assert t.sibling_person.certificates.count() == 1
 
 
 # --- Drills --------------------------------------------------------------------------------
