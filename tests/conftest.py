@@ -45,6 +45,36 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, its serialized data (for `serialized_rollback`) on every connection.
+
+    pytest-playwright's sync API runs browser tests in a greenlet where Django's connections
+    are new objects (asgiref's Local is context-local) that lack the serialized data Django
+    keeps on the connection that created the database: `serialized_rollback` then restores
+    nothing, and a browser test after another one (whose teardown flushed the tables) finds
+    no industries. Every connection made from now on carries the data.
+    """
+    from django.db import connections
+
+    saved = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    create_connection = connections.create_connection
+
+    def with_serialized_contents(alias):
+        connection = create_connection(alias)
+        if alias in saved:
+            connection._test_serialized_contents = saved[alias]
+        return connection
+
+    connections.create_connection = with_serialized_contents
+    yield
+    del connections.create_connection
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

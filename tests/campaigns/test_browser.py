@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.models import Plan, ProgressReport, Slot
-from tests.campaigns.test_views import PNG, build_county_plan
+from tests.campaigns.test_views import PNG, build_county_plan, seed
 
 PHONE = {"width": 390, "height": 844}
 
@@ -105,3 +105,24 @@ def test_township_derives_and_reports_county_leader_accepts(
     task = page.locator(f"#task-{county.quarterly.pk}")
     expect(task).to_contain_text("招贤镇")
     page.screenshot(path=shots / "phone-county-plan.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_township_imports_its_plan_text_with_a_correction(live_server, world, page, output_path):
+    shots = Path(output_path)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, "township_staff", world.password, "/campaigns/plans/import/")
+    page.get_by_label("方案正文").fill(seed("002"))
+    page.get_by_role("button", name="识别并预览").click()
+    expect(page.get_by_text("10 项行动、35 项任务")).to_be_visible()
+    page.screenshot(path=shots / "phone-import-preview.png")
+    # Nothing is saved before the confirmation; the official corrects the first deadline.
+    assert not Plan.objects.exists()
+    page.locator("#id_tasks-0-deadline").fill("2024-11-30")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_text("已导入方案")).to_be_visible()
+    plan = Plan.objects.get()
+    assert plan.tasks.count() == 35
+    assert plan.tasks.get(action__ordinal=1, ordinal=1).deadline.isoformat() == "2024-11-30"
+    page.screenshot(path=shots / "phone-imported-plan.png")
