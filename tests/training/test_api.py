@@ -335,3 +335,22 @@ def test_create_and_edit_through_the_api(world, api_for):
     assert stale.status_code == 409
     edited = client.patch(url, {"evaluation": "良好", "version": 1}, format="json")
     assert (edited.json()["evaluation"], edited.json()["version"]) == ("良好", 2)
+
+
+def test_certificates_carry_their_status_and_renew(world, api_for):
+    t = training_world(world)  # issued 2022-04-01: review due 2025-04-01, expires 2028-04-01
+    client = api_for(world.township_staff)
+    row = client.get(f"/api/v1/certificates/{t.own_certificate.pk}/").json()
+    assert row["certificate_status"] == "review_due"
+    expired = client.get("/api/v1/certificates/", {"status": "review_due"}).json()["results"]
+    assert [r["id"] for r in expired] == [t.own_certificate.pk]
+    renewed = client.post(
+        f"/api/v1/certificates/{t.own_certificate.pk}/renew/",
+        {"reviewed_on": "2025-03-20", "version": 1},
+        format="json",
+    )
+    assert renewed.status_code == 200, renewed.json()
+    assert (renewed.json()["review_due_on"], renewed.json()["certificate_status"]) == (
+        "2028-03-20",
+        "valid",
+    )

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from orgs.models import Enterprise, Industry, OrgUnit
-from training.constants import PERSON_CATEGORIES, DrillStatus, TrainingStatus
+from training.constants import PERSON_CATEGORIES, CertificateStatus, DrillStatus, TrainingStatus
 from training.models import (
     AwarenessEvent,
     Certificate,
@@ -103,6 +103,9 @@ class CertificateSerializer(serializers.ModelSerializer):
     holder_name = serializers.CharField(source="holder.name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    certificate_status = serializers.ChoiceField(
+        choices=CertificateStatus.choices, read_only=True, required=False
+    )
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
     class Meta:
@@ -123,6 +126,7 @@ class CertificateSerializer(serializers.ModelSerializer):
             "review_due_on",
             "reviewed_on",
             "expires_on",
+            "certificate_status",
             "version",
         ]
         read_only_fields = ["enterprise", "org_unit", "reviewed_on"]

@@ -32,7 +32,13 @@ from training.filters import (
 )
 from training.importers import export_coverage
 from training.models import AwarenessEvent, Certificate, Drill, DrillPhoto, Person, TrainingSession
-from training.stats import coverage, drill_compliance, training_stats, with_training_status
+from training.stats import (
+    coverage,
+    drill_compliance,
+    training_stats,
+    with_certificate_status,
+    with_training_status,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,10 +72,13 @@ class RecordViewSet(
         data.pop("version", None)
         return data
 
+    def respond_with(self, serializer, obj) -> None:
+        # Answer with the row as GET shows it, with its computed annotations.
+        serializer.instance = self.get_queryset().get(pk=obj.pk)
+
     def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(
-            self.service_data(serializer), user=self.request.user
-        )
+        created = type(self).create_service(self.service_data(serializer), user=self.request.user)
+        self.respond_with(serializer, created)
 
 
 class ServiceViewSet(mixins.UpdateModelMixin, RecordViewSet):
@@ -78,12 +87,13 @@ class ServiceViewSet(mixins.UpdateModelMixin, RecordViewSet):
     update_service = None
 
     def perform_update(self, serializer):
-        serializer.instance = type(self).update_service(
+        updated = type(self).update_service(
             serializer.instance,
             self.service_data(serializer),
             user=self.request.user,
             expected_version=serializer.validated_data.get("version"),
         )
+        self.respond_with(serializer, updated)
 
 
 class TrainingSessionViewSet(ServiceViewSet):
@@ -132,9 +142,7 @@ class PersonViewSet(ServiceViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action in ("list", "retrieve"):
-            queryset = with_training_status(queryset, timezone.localdate())
-        return queryset
+        return with_training_status(queryset, timezone.localdate())
 
     def _coverage(self, request):
         query = s.CoverageQuerySerializer(data=request.query_params)
@@ -190,6 +198,10 @@ class CertificateViewSet(RecordViewSet):
     filterset_class = CertificateFilter
     create_service = services.record_certificate
 
+    def get_queryset(self):
+        # Valid / due for review / expired today, for the list's colours.
+        return with_certificate_status(super().get_queryset(), timezone.localdate())
+
     @extend_schema(request=s.RenewCertificateSerializer, responses=s.CertificateSerializer)
     @action(detail=True, methods=["post"])
     def renew(self, request, pk=None):
@@ -201,7 +213,7 @@ class CertificateViewSet(RecordViewSet):
         renewed = services.renew_certificate(
             certificate, data, user=request.user, expected_version=version
         )
-        return Response(self.get_serializer(renewed).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=renewed.pk)).data)
 
 
 class DrillViewSet(ServiceViewSet):
@@ -245,18 +257,21 @@ class DrillViewSet(ServiceViewSet):
     def perform_create(self, serializer):
         data = self.service_data(serializer)
         files = data.pop("files", ())
-        serializer.instance = services.record_drill(data, user=self.request.user, files=files)
+        self.respond_with(
+            serializer, services.record_drill(data, user=self.request.user, files=files)
+        )
 
     def perform_update(self, serializer):
         data = self.service_data(serializer)
         files = data.pop("files", ())
-        serializer.instance = services.update_drill(
+        updated = services.update_drill(
             serializer.instance,
             data,
             user=self.request.user,
             expected_version=serializer.validated_data.get("version"),
             files=files,
         )
+        self.respond_with(serializer, updated)
 
 
 class AwarenessEventViewSet(RecordViewSet):
