@@ -266,6 +266,17 @@ def task_data(**overrides):
     return {**data, **overrides}
 
 
+def test_task_page_for_the_responsible_unit_and_for_the_plans_owner(world, client_for, county):
+    task = county.quarterly
+    page = html(client_for(world.township_staff).get(task.get_absolute_url()))
+    assert "本单位待报送" in page and "2024Q2" in page
+    assert url("report_create", first_slot(task, world.zhaoxian).pk) in page
+    assert "罗亭镇" not in page and url("task_update", task.pk) not in page
+    page = html(client_for(county.county_staff).get(task.get_absolute_url()))
+    assert "招贤镇" in page and "罗亭镇" in page and "本单位待报送" not in page
+    assert url("task_update", task.pk) in page and url("task_assign", task.pk) in page
+
+
 def test_add_task_errors_in_chinese_then_saved(world, client_for, county):
     client = client_for(county.county_staff)
     create = url("task_create", county.plan.pk)
