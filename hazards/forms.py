@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ScopedModelFormMixin
 from hazards import services
 from hazards.constants import MAX_FILES_PER_UPLOAD
-from hazards.models import Hazard, HazardCriterion
+from hazards.models import Hazard, HazardCriterion, HazardFile
 from orgs.constants import Kind, Level
 from orgs.forms import OrgUnitChoiceField
 from orgs.models import OrgUnit
@@ -57,11 +57,14 @@ def photo_field(label, *, accept="image/*", help_text=""):
     )
 
 
-class EnterpriseChoiceField(forms.ModelChoiceField):
-    """An enterprise labelled with its township: names repeat across a county."""
+def enterprise_label(enterprise) -> str:
+    """An enterprise with its township (select_related it): names repeat across a county."""
+    return f"{enterprise.name}（{enterprise.org_unit.name}）"
 
+
+class EnterpriseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, enterprise):
-        return f"{enterprise.name}（{enterprise.org_unit.name}）"
+        return enterprise_label(enterprise)
 
 
 def enterprise_options(enterprises, *, query="", chosen=None):
@@ -75,8 +78,7 @@ def enterprise_options(enterprises, *, query="", chosen=None):
     shown = list(matches[:ENTERPRISE_CHOICES_SHOWN])
     if str(chosen or "").isdigit() and all(e.pk != int(chosen) for e in shown):
         shown[:0] = enterprises.filter(pk=chosen)
-    label = EnterpriseChoiceField(enterprises).label_from_instance
-    return [("", _("请选择")), *((e.pk, label(e)) for e in shown)]
+    return [("", _("请选择")), *((e.pk, enterprise_label(e)) for e in shown)]
 
 
 class CriterionChoiceField(forms.ModelChoiceField):
@@ -100,14 +102,18 @@ class CriterionChoiceField(forms.ModelChoiceField):
         self.widget.choices = criterion_choices(self.queryset, self.empty_label)
 
     def label_from_instance(self, criterion):
-        return f"{criterion.clause} {criterion.title}".strip()
+        return criterion_label(criterion)
+
+
+def criterion_label(criterion) -> str:
+    """The clause and what it covers; the standard names the option's group."""
+    return f"{criterion.clause} {criterion.title}".strip()
 
 
 def criterion_choices(criteria, empty_label):
     """[("", empty label), (standard, [(id, clause and title), …]), …]."""
-    label = CriterionChoiceField.label_from_instance
     groups = [
-        (standard, [(c.pk, label(None, c)) for c in clauses])
+        (standard, [(c.pk, criterion_label(c)) for c in clauses])
         for standard, clauses in groupby(criteria, key=lambda c: c.standard)
     ]
     return [("", empty_label), *groups]
@@ -192,7 +198,6 @@ class VersionedForm(forms.Form):
 
     def __init__(self, *args, hazard, **kwargs):
         super().__init__(*args, **kwargs)
-        self.hazard = hazard
         self.fields["expected_version"].initial = hazard.version
 
     def service_kwargs(self) -> dict:
@@ -246,26 +251,29 @@ class ConfirmForm(VersionedForm):
 
 
 class RectificationPlanForm(VersionedForm):
-    """五落实: 责任、措施、资金、时限、预案 (all five are needed before rectification starts)."""
+    """五落实: 责任、措施、资金、时限、预案. A plan may be saved in parts; rectification starts
+    only once all five are there (the service says what is missing)."""
 
-    responsible_person = forms.CharField(label=_("整改责任人"), max_length=50)
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
     responsible_phone = forms.CharField(
         label=_("责任人电话"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
-    measures = forms.CharField(label=_("整改措施"), widget=TEXTAREA)
+    measures = forms.CharField(label=_("整改措施"), required=False, widget=TEXTAREA)
     funds = forms.DecimalField(
         label=_("整改资金(万元)"),
         max_digits=12,
         decimal_places=2,
         min_value=0,
+        required=False,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
     )
-    deadline = forms.DateField(label=_("整改时限"), widget=DATE_INPUT)
+    deadline = forms.DateField(label=_("整改时限"), required=False, widget=DATE_INPUT)
     contingency_plan = forms.CharField(
         label=_("应急预案"),
+        required=False,
         widget=TEXTAREA,
         help_text=_("整改期间的安全防范和应急措施。"),
     )
@@ -315,7 +323,7 @@ class DelistForm(VersionedForm):
     note = forms.CharField(label=_("摘牌说明"), required=False, widget=TEXTAREA)
 
 
-class ListForm(ScopedModelFormMixin, VersionedForm):
+class ListingForm(ScopedModelFormMixin, VersionedForm):
     """挂牌督办 by a province, city or county above the hazard's location."""
 
     level = forms.ChoiceField(label=_("督办级别"), choices=Hazard.ListedLevel.choices)
@@ -343,17 +351,11 @@ class ListForm(ScopedModelFormMixin, VersionedForm):
 class AddFilesForm(forms.Form):
     """Photos or documents added to an open hazard, outside a transition."""
 
-    kind = forms.ChoiceField(label=_("类别"), choices=services.HazardFile.Kind.choices)
+    kind = forms.ChoiceField(label=_("类别"), choices=HazardFile.Kind.choices)
     files = photo_field(_("文件"), accept="image/*,application/pdf")
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
-
-
-class EscalationForm(forms.Form):
-    """Issuing a proposed step (an optional note) or dismissing it (a reason)."""
-
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput)
 
 
 class HazardImportForm(forms.Form):

@@ -46,11 +46,10 @@ from hazards.forms import (
     ConfirmForm,
     CriterionChoiceField,
     DelistForm,
-    EscalationForm,
     HazardImportForm,
     HazardReportForm,
     HazardUpdateForm,
-    ListForm,
+    ListingForm,
     RectificationPlanForm,
     RequestCloseOutForm,
     ReturnForm,
@@ -79,15 +78,42 @@ def refusal(error) -> list[str]:
 
 class HazardMixin(ScopedViewMixin):
     model = Hazard
+    # What the pages show of each hazard, read in the same query.
+    related = ("enterprise", "org_unit", "industry")
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related(
-                "enterprise", "org_unit", "industry", "criterion", "listed_unit", "reported_by"
-            )
-        )
+        return super().get_queryset().select_related(*self.related)
+
+
+class HazardPageMixin(HazardMixin):
+    """The pages of one hazard: all its fields, and what its workflow checks read."""
+
+    related = (*HazardMixin.related, "criterion", "listed_unit", "reported_by")
+
+
+class ServiceFormMixin:
+    """A form page whose valid form goes to a service (`perform`). What the service refuses
+    lands on the form in its own words; a stale version answers 409 Conflict."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except StaleVersionError as error:
+            add_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, refusal(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.get_success_message())
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_success_message(self):
+        return self.success_message
 
 
 # --- The ledger ----------------------------------------------------------------------------
@@ -216,7 +242,7 @@ class HazardImportTemplateView(ScopeRequiredMixin, HazardMixin, View):
 # --- Entering a hazard ---------------------------------------------------------------------
 
 
-class HazardCreateView(ScopeRequiredMixin, HazardMixin, CreateView):
+class HazardCreateView(ScopeRequiredMixin, ServiceFormMixin, HazardMixin, CreateView):
     """The phone entry form; photos come with it (multipart)."""
 
     scope_action = HazardAction.ADD
@@ -226,22 +252,13 @@ class HazardCreateView(ScopeRequiredMixin, HazardMixin, CreateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            self.object = services.report_hazard(
-                form.service_data(), user=self.request.user, files=form.cleaned_data["files"]
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("已登记隐患，台账编号%(number)s。") % {"number": self.object.ledger_number},
+    def perform(self, form):
+        self.object = services.report_hazard(
+            form.service_data(), user=self.request.user, files=form.cleaned_data["files"]
         )
-        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def get_success_message(self):
+        return _("已登记隐患，台账编号%(number)s。") % {"number": self.object.ledger_number}
 
 
 class EnterpriseOptionsView(ScopedViewMixin, TemplateView):
@@ -324,8 +341,8 @@ NOT_EDITS = (
     "external_source",
     "external_id",
 )
-# A history row written by the same save as a transition: merged into that step.
-SAME_SAVE = timedelta(seconds=5)
+# A history row and the step recorded right after it in the same transaction: one event.
+SAME_SAVE = timedelta(seconds=1)
 STEP_COLOURS = {
     "close": "success",
     "return": "warning",
@@ -364,18 +381,9 @@ def timeline(hazard, *, limit=100) -> list[TimelineEntry]:
         record = described.record
         if not described.changes:
             continue
-        same_save = next(
-            (
-                entry
-                for step, entry in steps
-                if step.actor_id == record.history_user_id
-                and abs(step.at - record.history_date) < SAME_SAVE
-                and not entry.changes
-            ),
-            None,
-        )
-        if same_save is not None:
-            same_save.changes = described.changes
+        step = _step_saved_by(record, steps)
+        if step is not None:
+            step.changes = described.changes
             continue
         entries.append(
             TimelineEntry(
@@ -402,7 +410,20 @@ def timeline(hazard, *, limit=100) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-class HazardDetailView(HazardMixin, DetailView):
+def _step_saved_by(record, steps) -> TimelineEntry | None:
+    """The step a history row was written for: the services save the hazard and record the
+    step in the same transaction, the same person's, right after."""
+    following = [
+        (step.at - record.history_date, entry)
+        for step, entry in steps
+        if step.actor_id == record.history_user_id
+        and timedelta(0) <= step.at - record.history_date < SAME_SAVE
+        and not entry.changes
+    ]
+    return min(following, key=lambda pair: pair[0])[1] if following else None
+
+
+class HazardDetailView(HazardPageMixin, DetailView):
     """Everything about one hazard, its timeline, and the steps the user may take now."""
 
     template_name = "hazards/hazard_detail.html"
@@ -429,35 +450,24 @@ class HazardDetailView(HazardMixin, DetailView):
         return context
 
 
-class HazardUpdateView(HazardMixin, UpdateView):
+class HazardUpdateView(ServiceFormMixin, HazardPageMixin, UpdateView):
     """Correct what was recorded; a stale version is a conflict, never an overwrite."""
 
     scope_action = HazardAction.CHANGE
     form_class = HazardUpdateForm
     template_name = "hazards/hazard_form.html"
+    success_message = _lazy("已保存修改。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            services.update_hazard(
-                self.object,
-                form.service_data(),
-                user=self.request.user,
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存修改。"))
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def perform(self, form):
+        services.update_hazard(
+            self.object,
+            form.service_data(),
+            user=self.request.user,
+            expected_version=form.cleaned_data["expected_version"],
+        )
 
 
 class HazardFileView(ScopedViewMixin, SingleObjectMixin, View):
@@ -477,11 +487,10 @@ class HazardFileView(ScopedViewMixin, SingleObjectMixin, View):
         return response
 
 
-class HazardAddFilesView(HazardMixin, SingleObjectMixin, FormView):
+class HazardAddFilesView(HazardPageMixin, SingleObjectMixin, FormView):
     """补充照片或材料 to an open hazard (not a workflow step)."""
 
     form_class = AddFilesForm
-    template_name = "hazards/hazard_action.html"
     http_method_names = ["post"]
 
     def form_valid(self, form):
@@ -506,7 +515,7 @@ class HazardAddFilesView(HazardMixin, SingleObjectMixin, FormView):
 # --- Workflow steps ------------------------------------------------------------------------
 
 
-class HazardStepView(HazardMixin, SingleObjectMixin, FormView):
+class HazardStepView(ServiceFormMixin, HazardPageMixin, SingleObjectMixin, FormView):
     """One workflow step on one hazard: GET shows its form (or why it cannot be taken now),
     POST calls the service. A refusal — wrong status, no right, stale page — is shown on the
     form in the service's words; a conflict answers 409."""
@@ -520,7 +529,6 @@ class HazardStepView(HazardMixin, SingleObjectMixin, FormView):
     intro = ""
     submit_label = _lazy("提交")
     submit_css = "primary"
-    done_message = ""
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "hazard": self.object}
@@ -533,22 +541,7 @@ class HazardStepView(HazardMixin, SingleObjectMixin, FormView):
             ]
         return context
 
-    def form_valid(self, form):
-        try:
-            self.run(form)
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.done_message)
-        return HttpResponseRedirect(self.object.get_absolute_url())
-
-    def run(self, form):
+    def perform(self, form):
         self.service(self.object, user=self.request.user, **form.service_kwargs())
 
 
@@ -559,7 +552,7 @@ class ConfirmView(HazardStepView):
     title = _lazy("确认隐患")
     intro = _lazy("核实隐患情况，确定隐患等级；重大事故隐患须注明判定依据。")
     submit_label = _lazy("确认")
-    done_message = _lazy("已确认隐患。")
+    success_message = _lazy("已确认隐患。")
 
 
 class PlanView(HazardStepView):
@@ -569,7 +562,7 @@ class PlanView(HazardStepView):
     title = _lazy("整改方案（五落实）")
     intro = _lazy("落实整改责任、措施、资金、时限和预案，五项齐全后方可开始整改。")
     submit_label = _lazy("保存整改方案")
-    done_message = _lazy("已保存整改方案。")
+    success_message = _lazy("已保存整改方案。")
 
 
 class StartRectificationView(HazardStepView):
@@ -578,7 +571,7 @@ class StartRectificationView(HazardStepView):
     title = _lazy("开始整改")
     intro = _lazy("五落实已齐全，隐患转入整改中。")
     submit_label = _lazy("开始整改")
-    done_message = _lazy("隐患已转入整改。")
+    success_message = _lazy("隐患已转入整改。")
 
 
 class RequestCloseOutView(HazardStepView):
@@ -588,7 +581,7 @@ class RequestCloseOutView(HazardStepView):
     title = _lazy("申请销号")
     intro = _lazy("整改完成后上传整改后照片或佐证材料，提交上级单位审核销号。")
     submit_label = _lazy("提交销号申请")
-    done_message = _lazy("已提交销号申请，等待审核。")
+    success_message = _lazy("已提交销号申请，等待审核。")
 
 
 class CloseView(HazardStepView):
@@ -599,7 +592,7 @@ class CloseView(HazardStepView):
     intro = _lazy("核实整改到位后销号；审核意见记入台账。")
     submit_label = _lazy("审核通过，销号")
     submit_css = "success"
-    done_message = _lazy("隐患已销号。")
+    success_message = _lazy("隐患已销号。")
 
 
 class ReturnView(HazardStepView):
@@ -610,18 +603,18 @@ class ReturnView(HazardStepView):
     intro = _lazy("上报内容有误的退回上报人修改；整改不到位的退回继续整改。")
     submit_label = _lazy("退回")
     submit_css = "warning"
-    done_message = _lazy("已退回。")
+    success_message = _lazy("已退回。")
 
 
 class ListForSupervisionView(HazardStepView):
     step = "list"
     service = staticmethod(services.list_for_supervision)
-    form_class = ListForm
+    form_class = ListingForm
     title = _lazy("挂牌督办")
     intro = _lazy("由隐患所在地的上级单位对重大事故隐患挂牌督办。")
     submit_label = _lazy("挂牌督办")
     submit_css = "danger"
-    done_message = _lazy("已挂牌督办。")
+    success_message = _lazy("已挂牌督办。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -634,7 +627,7 @@ class DelistView(HazardStepView):
     title = _lazy("摘牌")
     intro = _lazy("结束挂牌督办。")
     submit_label = _lazy("摘牌")
-    done_message = _lazy("已摘牌。")
+    success_message = _lazy("已摘牌。")
 
 
 class VoidView(HazardStepView):
@@ -645,7 +638,7 @@ class VoidView(HazardStepView):
     intro = _lazy("台账记录不删除：作废后不计入台账和统计，保留全部记录，可以恢复。")
     submit_label = _lazy("作废")
     submit_css = "danger"
-    done_message = _lazy("已作废。")
+    success_message = _lazy("已作废。")
 
 
 class RestoreView(HazardStepView):
@@ -654,7 +647,7 @@ class RestoreView(HazardStepView):
     title = _lazy("恢复")
     intro = _lazy("恢复后隐患回到台账，保持作废前的状态。")
     submit_label = _lazy("恢复")
-    done_message = _lazy("已恢复。")
+    success_message = _lazy("已恢复。")
 
 
 # --- Queues --------------------------------------------------------------------------------
@@ -698,7 +691,6 @@ class EscalationListView(ScopedViewMixin, ListView):
         return super().get_context_data(
             status=self.status,
             statuses=[("", _("全部")), *Escalation.Status.choices],
-            form=EscalationForm(),
             **kwargs,
         )
 
@@ -708,29 +700,29 @@ class EscalationDecisionView(ScopedViewMixin, SingleObjectMixin, View):
 
     model = Escalation
     service = None
-    done_message = ""
+    success_message = ""
 
     def post(self, request, *args, **kwargs):
-        form = EscalationForm(request.POST)
-        form.is_valid()
         try:
-            self.service(self.object, user=request.user, note=form.cleaned_data["note"])
+            self.service(self.object, user=request.user, note=request.POST.get("note", ""))
         except (ValidationError, PermissionDenied) as error:
             for message in refusal(error):
                 messages.error(request, message)
         else:
-            messages.success(request, self.done_message % {"step": self.object.get_step_display()})
+            messages.success(
+                request, self.success_message % {"step": self.object.get_step_display()}
+            )
         return redirect("hazards:escalation_list")
 
 
 class EscalationIssueView(EscalationDecisionView):
     service = staticmethod(services.issue_escalation)
-    done_message = _lazy("已发出%(step)s。")
+    success_message = _lazy("已发出%(step)s。")
 
 
 class EscalationDismissView(EscalationDecisionView):
     service = staticmethod(services.dismiss_escalation)
-    done_message = _lazy("已决定不予%(step)s。")
+    success_message = _lazy("已决定不予采取%(step)s。")
 
 
 # --- Statistics ----------------------------------------------------------------------------

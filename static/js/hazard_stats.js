@@ -36,7 +36,14 @@
         title: { text: statuses.dataset.title, textStyle: { fontSize: 14 } },
         tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
         legend: { bottom: 0 },
-        series: [{ type: "pie", radius: ["35%", "65%"], top: 24, bottom: 48, data: data.statuses }],
+        // Statuses with no hazard would only crowd the labels.
+        series: [{
+          type: "pie",
+          radius: ["35%", "65%"],
+          top: 24,
+          bottom: 48,
+          data: data.statuses.filter(function (status) { return status.value > 0; }),
+        }],
       });
       charts.push(pie);
     }

@@ -97,6 +97,24 @@ def test_nav_links_the_ledger(world, client_for):
     assert f'href="{LIST}"' in page and "隐患台账" in page
 
 
+def test_dashboard_card_counts_what_the_user_may_act_on(world, client_for, report, requested):
+    hazard_world(world)  # 招贤镇's overdue hazard, 罗亭镇's
+    report(description="新上报的隐患")
+    page = html(client_for(world.township_staff).get(reverse("dashboard")))
+    card = page.split('id="hazards-title"')[1].split("</section>")[0]
+    assert re.search(r"未销号隐患</div><div class=\"stat-value\">3<", card)
+    assert re.search(r"逾期未整改</div><div class=\"stat-value text-danger\">1<", card)
+    assert re.search(r"待我确认</div><div class=\"stat-value text-primary\">2<", card)
+    assert f'href="{LIST}?overdue=true"' in card and f'href="{LIST}?queue=confirm"' in card
+    leader = html(client_for(world.county_official).get(reverse("dashboard")))
+    card = leader.split('id="hazards-title"')[1].split("</section>")[0]
+    assert re.search(r"未销号隐患</div><div class=\"stat-value\">4<", card)
+    assert re.search(r"待我审核销号</div><div class=\"stat-value text-success\">1<", card)
+    enterprise = html(client_for(world.enterprise_user).get(reverse("dashboard")))
+    card = enterprise.split('id="hazards-title"')[1].split("</section>")[0]
+    assert "待我确认" not in card and "待我审核销号" not in card
+
+
 # --- Filters and counts --------------------------------------------------------------------
 
 
@@ -318,6 +336,28 @@ def test_detail_shows_everything_and_the_timeline(world, client_for):
         "告知李四（短信）",
     ):
         assert text in page, text
+
+
+def test_timeline_shows_each_steps_changes_under_it(world, client_for, report, criterion):
+    # Reported, confirmed and planned by the same person within a second or two.
+    hazard = report(grade=Hazard.Grade.GENERAL)
+    hazard = services.confirm(
+        hazard, user=world.township_staff, grade=Hazard.Grade.MAJOR, criterion=criterion
+    )
+    services.set_rectification_plan(hazard, plan(), user=world.township_staff)
+    services.update_hazard(
+        hazard, {"place": "3号储罐区"}, user=world.township_staff, expected_version=3
+    )
+    page = html(client_for(world.township_staff).get(hazard.get_absolute_url()))
+    timeline = page.split('class="list-unstyled mb-0 hazard-timeline"')[1].split("</ol>")[0]
+    items = timeline.split('<li class="pb-2 mb-2 border-bottom">')[1:]
+    by_title = {
+        re.search(r'<span class="badge[^"]*">([^<]+)</span>', item).group(1): item for item in items
+    }
+    assert "整改责任人" in by_title["制定整改方案"] and "张伟" in by_title["制定整改方案"]
+    assert "隐患等级" in by_title["确认"] and "重大事故隐患" in by_title["确认"]
+    assert "整改责任人" not in by_title["上报"] and "隐患等级" not in by_title["上报"]
+    assert "3号储罐区" in by_title["修改"]
 
 
 def test_buttons_are_those_the_user_may_take(world, client_for, report):
