@@ -9,7 +9,6 @@ province's opinion (8 parts, 24 items), 002 a township's plan (10 actions, 35 ta
 import io
 import json
 import re
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -754,13 +753,12 @@ def test_text_over_the_limit_is_refused():
         parse_plan("一" * (MAX_TEXT_CHARS + 1))
 
 
-def test_a_megabyte_parses_well_under_a_second():
+def test_a_megabyte_parses():
+    # Its speed is measured by bench/parser_bench.py, not here.
     text = seed(TOWNSHIP) + seed(DISTRICT_BUREAU)
     text *= 1_000_000 // len(text.encode()) + 1
     assert len(text.encode()) > 1_000_000
-    started = time.perf_counter()
     plan = parse_plan(text)
-    assert time.perf_counter() - started < 1.0
     assert len(plan.all_tasks) > 1_000
 
 
