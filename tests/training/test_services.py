@@ -124,3 +124,20 @@ def test_add_attendance_checks_scope_hours_and_duplicates(world):
     services.add_attendance(t.own_session, other, user=world.township_staff)
     t.own_session.refresh_from_db()
     assert t.own_session.attendance_count == 2
+
+
+def test_update_session_moves_its_credits_and_keeps_the_roster_count(world):
+    t = training_world(world)
+    session = services.update_session(
+        t.own_session,
+        {"end_date": date(2025, 3, 5), "hours": Decimal(40)},
+        user=world.township_staff,
+        expected_version=1,
+    )
+    attendance = session.attendances.get()
+    assert (attendance.completed_on, attendance.hours) == (date(2025, 3, 5), Decimal(40))
+    session.has_roster = True
+    session.save()
+    with pytest.raises(ValidationError) as caught:
+        services.update_session(session, {"attendance_count": 99}, user=world.township_staff)
+    assert caught.value.message_dict["attendance_count"] == ["已导入名单，参训人数以名单为准。"]
