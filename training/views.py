@@ -562,10 +562,13 @@ class CoverageView(CoverageMixin, TemplateView):
 
 
 class CoverageExportView(CoverageMixin, View):
+    """The report as .xlsx: the figures, and every person not yet covered (ID masked)."""
+
     def get(self, request):
         form, result = self.coverage()
         if result is None:
-            return HttpResponseRedirect(request.path.replace("export/", ""))
+            # The page shows what is wrong with the filter.
+            return HttpResponseRedirect(f"{reverse('training:coverage')}?{request.GET.urlencode()}")
         data = form.cleaned_data
         builder = XlsxBuilder()
         builder.add_sheet(
@@ -575,6 +578,8 @@ class CoverageExportView(CoverageMixin, View):
                 ExportColumn("数值", lambda row: row[1], 24),
             ],
             [
+                ("地区或部门", data["unit"].name if data["unit"] else "全部"),
+                ("人员类别", dict(form.fields["category"].choices)[data["category"]]),
                 ("起始日期", data["window_start"]),
                 ("截止日期", data["window_end"]),
                 ("应培训人数", result.total),

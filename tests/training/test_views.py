@@ -584,7 +584,12 @@ def test_coverage_report_and_export(world, client_for):
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     summary = {row[0]: row[1] for row in workbook["覆盖率"].iter_rows(values_only=True)}
     assert summary["应培训人数"] == 2 and summary["已培训人数"] == 1
+    assert summary["人员类别"] == "重点人员（主要负责人、安全管理人员）"
     people = list(workbook["未覆盖人员"].iter_rows(values_only=True))
     assert people[0][:2] == ("姓名", "身份证号")
     assert [row[0] for row in people[1:]] == [never.name]
     assert people[1][1] == never.masked_id_number and id_number(100) not in str(people)
+    # A bad filter goes back to the page, which says what is wrong.
+    response = client.get(url("coverage_export"), {"window_start": "2025-13-01"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url('coverage')}?window_start=2025-13-01"
