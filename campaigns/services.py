@@ -185,11 +185,11 @@ def derive_plan(*, user, parent_plan, org_unit, title=None) -> Plan:
     The copies keep the superior's action structure (the actions that contain them). Calling
     it again for the same plan and unit returns the plan made the first time.
     """
-    existing = Plan.objects.filter(parent=parent_plan, org_unit=org_unit).first()
-    if existing is not None and _may_add(user, Plan, org_unit):
-        return existing
     if not _may_add(user, Plan, org_unit):
         raise ValidationError({"org_unit": _("该单位不在您的管辖范围内，不能为其制定方案。")})
+    existing = Plan.objects.filter(parent=parent_plan, org_unit=org_unit).first()
+    if existing is not None:
+        return existing
     assignments = list(
         Assignment.objects.filter(task__plan=parent_plan, org_unit=org_unit)
         .select_related("task")

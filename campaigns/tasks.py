@@ -19,6 +19,7 @@ did not run is caught up the next day instead of lost (in steady state this is e
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from celery import shared_task
 from django.db import transaction
@@ -26,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Slot
+from campaigns.models import Slot, Task
 from campaigns.services import OPEN_SLOT_STATES, REPORTING_ROLES, user_ids_by_unit
 from core.notifications import Message, notify_many
 from orgs.constants import Role
@@ -57,73 +58,98 @@ def _not_yet_sent(threshold: int) -> Q:
 def send_deadline_reminders(today: str | None = None, chunk_size: int = CHUNK_SIZE) -> int:
     """Send the day's reminders; returns how many slots were reminded."""
     day = date.fromisoformat(today) if today else timezone.localdate()
+    links: dict[int, str] = {}  # task id → its page, reversed once per task
     reminded = 0
     for threshold, due in reminder_windows(day):
         pending = Slot.objects.filter(due, _not_yet_sent(threshold), status__in=OPEN_SLOT_STATES)
         # Only the ids are read up front (a few hundred thousand at most, on the worst day);
-        # the rows are read and claimed chunk by chunk.
-        ids = list(pending.order_by("pk").values_list("pk", flat=True))
+        # the rows are claimed and read chunk by chunk.
+        ids = list(pending.values_list("pk", flat=True))
         for start in range(0, len(ids), chunk_size):
-            reminded += _remind(pending, ids[start : start + chunk_size], threshold, day)
+            chunk = ids[start : start + chunk_size]
+            reminded += _remind(pending, chunk, threshold, day, links)
     return reminded
 
 
-def _remind(pending, ids, threshold: int, today: date) -> int:
+def _remind(pending, ids, threshold: int, today: date, links: dict[int, str]) -> int:
     with transaction.atomic():
-        slots = list(
+        # The claim: rows still owed this reminder, locked; those another worker holds are
+        # its to send.
+        claimed = list(
             pending.filter(pk__in=ids)
-            .select_for_update(of=("self",), skip_locked=True)
-            .select_related("org_unit", "assignment__task__plan")
-            .only(
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if not claimed:
+            return 0
+        Slot.objects.filter(pk__in=claimed).update(last_reminder=threshold)
+        # Plain values, not model instances: on the worst day this reads 60,000 rows.
+        rows = list(
+            Slot.objects.filter(pk__in=claimed).values_list(
+                "pk",
+                "org_unit_id",
+                "org_unit__name",
                 "due_date",
                 "period",
-                "org_unit__name",
+                "assignment__task_id",
                 "assignment__task__number",
                 "assignment__task__title",
                 "assignment__task__text",
-                "assignment__task__org_unit",
+                "assignment__task__org_unit_id",
                 "assignment__task__plan__title",
             )
         )
-        if not slots:
-            return 0
-        Slot.objects.filter(pk__in=[slot.pk for slot in slots]).update(last_reminder=threshold)
-        staff = user_ids_by_unit({slot.org_unit_id for slot in slots}, REPORTING_ROLES)
+        staff = user_ids_by_unit({row[1] for row in rows}, REPORTING_ROLES)
         leaders = {}
         if threshold == OVERDUE:
-            owners = {slot.assignment.task.org_unit_id for slot in slots}
-            leaders = user_ids_by_unit(owners, (Role.LEADER,))
+            leaders = user_ids_by_unit({row[9] for row in rows}, (Role.LEADER,))
         messages = []
-        for slot in slots:
-            task = slot.assignment.task
-            recipients = set(staff.get(slot.org_unit_id, ()))
-            recipients |= set(leaders.get(task.org_unit_id, ()))
-            title, body = _text(slot, threshold, today)
-            key = f"slot:{slot.pk}:{threshold or 'overdue'}"
-            link = task.get_absolute_url()
+        for row in rows:
+            reminder = Reminder(*row)
+            if reminder.task_id not in links:
+                links[reminder.task_id] = Task(pk=reminder.task_id).get_absolute_url()
+            recipients = set(staff.get(reminder.unit_id, ()))
+            recipients |= set(leaders.get(reminder.owner_id, ()))
+            title, body = reminder.text(threshold, today)
+            key = f"slot:{reminder.slot_id}:{threshold or 'overdue'}"
+            link = links[reminder.task_id]
             messages += [Message(r, title, key, body=body, link=link) for r in recipients]
         notify_many(messages)
-    return len(slots)
+    return len(claimed)
 
 
-def _text(slot: Slot, threshold: int, today: date) -> tuple[str, str]:
-    task = slot.assignment.task
-    subject = task.title or task.text[:24]
-    values = {
-        "unit": slot.org_unit.name,
-        "number": task.number,
-        "subject": subject,
-        "period": slot.period,
-        "due": f"{slot.due_date.year}年{slot.due_date.month}月{slot.due_date.day}日",
-        "days": abs((slot.due_date - today).days),
-        "plan": task.plan.title,
-    }
-    if threshold == OVERDUE:
-        title = _("逾期提醒：%(unit)s任务%(number)s“%(subject)s”（%(period)s）已逾期%(days)d天")
-        body = _("《%(plan)s》报送期限为%(due)s，请尽快报送工作进展。")
-    else:
-        title = _("报送提醒：任务%(number)s“%(subject)s”（%(period)s）%(days)d天后到期")
-        body = _("《%(plan)s》报送期限为%(due)s，请按时报送工作进展。")
-        if values["days"] == 0:
+class Reminder(NamedTuple):
+    """What a reminder says about one slot."""
+
+    slot_id: int
+    unit_id: int
+    unit: str
+    due_date: date
+    period: str
+    task_id: int
+    number: str
+    title: str
+    task_text: str
+    owner_id: int  # the unit whose plan the task is
+    plan: str
+
+    def text(self, threshold: int, today: date) -> tuple[str, str]:
+        values = {
+            "unit": self.unit,
+            "number": self.number,
+            "subject": self.title or self.task_text[:24],
+            "period": self.period,
+            "due": f"{self.due_date.year}年{self.due_date.month}月{self.due_date.day}日",
+            "days": abs((self.due_date - today).days),
+            "plan": self.plan,
+        }
+        if threshold == OVERDUE:
+            title = _("逾期提醒：%(unit)s任务%(number)s“%(subject)s”（%(period)s）已逾期%(days)d天")
+            body = _("《%(plan)s》报送期限为%(due)s，请尽快报送工作进展。")
+        elif values["days"] == 0:
             title = _("报送提醒：任务%(number)s“%(subject)s”（%(period)s）今天到期")
-    return title % values, body % values
+            body = _("《%(plan)s》报送期限为%(due)s，请按时报送工作进展。")
+        else:
+            title = _("报送提醒：任务%(number)s“%(subject)s”（%(period)s）%(days)d天后到期")
+            body = _("《%(plan)s》报送期限为%(due)s，请按时报送工作进展。")
+        return title % values, body % values

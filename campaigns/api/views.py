@@ -96,7 +96,8 @@ class PlanViewSet(
     filterset_class = PlanFilter
     search_fields = ["title", "document_number"]
     ordering_fields = ["org_path", "issue_date", "title", "updated_at"]
-    action_scopes = {"issue": ScopeAction.CHANGE, "derive": ScopeAction.VIEW}
+    # derive and file read the plan (a superior's, or a subordinate's); issuing changes it.
+    action_scopes = {"issue": ScopeAction.CHANGE}
 
     def get_queryset(self):
         queryset = super().get_queryset()
