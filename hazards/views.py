@@ -729,11 +729,11 @@ class EscalationDismissView(EscalationDecisionView):
 
 
 def default_stats_unit(user):
-    """The top unit of the user's scope (None for a superuser: everything, by province)."""
+    """The highest unit of the user's scope (None for a superuser: everything, by province)."""
     if user.is_superuser:
         return None
     units = OrgUnit.objects.restrict(user, HazardAction.VIEW)
-    return units.exclude(parent__in=units).order_by("kind", "path").first()
+    return units.exclude(parent__in=units).order_by("depth", "path").first()
 
 
 def status_counts(queryset, unit, start, end) -> dict[str, int]:

@@ -162,6 +162,22 @@ def test_filters_never_reach_the_sibling(params, world, client_for):
     assert "罗亭镇液氯" not in page
 
 
+def test_htmx_gets_the_results_only(world, client_for):
+    h = hazard_world(world)
+    client = client_for(world.township_staff)
+    response = client.get(LIST, {"q": "液氯"}, headers={"HX-Target": "hazard-results"})
+    page = html(response)
+    assert "<html" not in page and h.own_hazard.ledger_number in page
+    assert 'name="q"' not in page  # the filter form stays as the user is typing in it
+
+
+def test_stats_default_to_the_highest_unit_in_scope(world, client_for):
+    hazard_world(world)
+    page = html(client_for(world.dept_staff).get(reverse("hazards:hazard_stats")))
+    assert "谢家集区" in page and "谢家集街道" in page and "平山街道" in page
+    assert "湾里管理局" not in page.split("<main")[1]
+
+
 def test_filters_narrow_the_ledger(world, client_for, report):
     h = hazard_world(world)
     general = report(
