@@ -88,7 +88,10 @@ def test_enterprise_records_a_drill_and_the_township_sees_it_compliant(
     # The photos come through the scoped download view and really load.
     for index in range(2):
         assert "/training/drills/photos/" in images.nth(index).get_attribute("src")
-        assert images.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.hazard-photo')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
     page.screenshot(path=shots / "phone-drill-recorded.png", full_page=True)
     drill = Drill.objects.get()
     assert drill.unscripted and drill.participants == 42 and drill.photos.count() == 2
