@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns import parsing
 from campaigns.docx import DocumentError, text_from_upload
 from campaigns.models import Action, Campaign, Plan, PlanSection, Recurrence
-from core.forms import ScopedModelFormMixin
+from core.forms import MultipleFileField, ScopedModelFormMixin
 from orgs.constants import Action as ScopeAction
 from orgs.constants import Kind
 from orgs.forms import OrgUnitChoiceField
@@ -48,23 +48,6 @@ def units_below(owner: OrgUnit):
     if owner.kind == Kind.DEPARTMENT and owner.jurisdiction_id:
         below |= Q(parent=owner.jurisdiction_id) & ~Q(pk=owner.pk)
     return OrgUnit.objects.filter(below, is_active=True)
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name (Django's documented recipe); cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 # --- Plans -------------------------------------------------------------------------------
@@ -235,7 +218,7 @@ class ProgressReportForm(forms.Form):
     files = MultipleFileField(
         label=_("佐证材料"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        attrs={"accept": EVIDENCE_ACCEPT},
         help_text=_("照片或PDF，可选多个；手机上可直接拍照。"),
     )
 

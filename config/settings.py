@@ -149,8 +149,6 @@ LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
-# Forms' URL fields (webhook addresses) assume https:// when a scheme is left out.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 USE_TZ = True
 
 STATIC_URL = "/static/"

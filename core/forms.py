@@ -106,6 +106,14 @@ def _start_of_day(day):
 class ProfileForm(forms.ModelForm):
     """The user's own contact details and the reminder channels they choose."""
 
+    # Robot webhooks (政务钉钉, 企业微信) are https; a pasted address without a scheme is too.
+    webhook_url = forms.URLField(
+        label=_("机器人Webhook地址"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("政务钉钉或企业微信群机器人的Webhook地址；填写后提醒同时推送到该群。"),
+    )
+
     class Meta:
         model = get_user_model()
         fields = ["full_name", "phone", "email", "notify_by_email", "webhook_url"]
@@ -117,3 +125,25 @@ class ProfileForm(forms.ModelForm):
         if cleaned.get("notify_by_email") and not cleaned.get("email"):
             self.add_error("email", _("选择邮件提醒时须填写电子邮箱。"))
         return cleaned
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """The files of one `<input type="file" multiple>`, as a list (Django's documented recipe).
+
+    Their content and size are checked by the services (core.uploads.validate_evidence).
+    """
+
+    def __init__(self, *args, attrs=None, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = list(data) if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            super().clean(None, initial)  # the "required" message, if required
+            return []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelFormMixin
+from core.forms import MultipleFileField, ScopedModelFormMixin
 from hazards import services
 from hazards.constants import MAX_FILES_PER_UPLOAD
 from hazards.models import Hazard, HazardCriterion, HazardFile
@@ -22,28 +22,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 # The entry form's select lists this many enterprises; with more in scope the user searches.
 ENTERPRISE_CHOICES_SHOWN = 100
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """The files of one `<input type="file" multiple>`, as a list.
-
-    Their content and size are checked by the service (core.uploads.validate_evidence).
-    """
-
-    def __init__(self, *args, attrs=None, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = list(data) if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            super().clean(None, initial)  # the "required" message, if required
-            return []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 def photo_field(label, *, accept="image/*", help_text=""):

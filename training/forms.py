@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelFormMixin
+from core.forms import MultipleFileField, ScopedModelFormMixin
 from orgs.forms import OrgUnitChoiceField
 from orgs.models import Enterprise, Industry, OrgUnit
 from orgs.scoping import scope_for
@@ -31,30 +31,17 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 CAMPAIGN_START = date(2024, 1, 1)
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Photos of one `<input type="file" multiple>` straight from the phone's camera, as a list.
-
-    Their content and size are checked by the service (core.uploads.validate_evidence).
-    """
+class PhotosField(MultipleFileField):
+    """Photos straight from the phone's camera, several at once."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"})
-        )
+        kwargs.setdefault("attrs", {"accept": "image/*", "capture": "environment"})
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
             _("可直接拍照，可选多张，一次最多%(n)d张。") % {"n": MAX_PHOTOS_PER_UPLOAD},
         )
         super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = list(data) if isinstance(data, list | tuple) else [data] if data else []
-        return [super(PhotosField, self).clean(item, initial) for item in files]
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):
