@@ -53,6 +53,10 @@ class ReadOnlyMixin:
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never edited: non-editable fields (uploaded_at, …) can then be listed too.
+        return self.fields
+
 
 class TaskInline(ReadOnlyInline):
     model = Task

@@ -154,8 +154,8 @@ def create_plan(
         parent=parent,
         created_by=user,
     )
-    _validate_new_plan(plan, user)
     with transaction.atomic():
+        _validate_new_plan(plan, user)
         if parent is not None:
             _locked(Plan, parent, user, ScopeAction.VIEW, _("上级方案不存在或无权查看。"))
         plan._history_user = user
@@ -768,14 +768,14 @@ def create_checklist(*, user, org_unit, kind, title, year=None, plan=None, items
     )
     if not checklist.title:
         raise ValidationError({"title": _("请填写清单名称。")})
-    if not _may_add(user, Checklist, org_unit):
-        raise ValidationError({"org_unit": _("该单位不在您的管辖范围内。")})
     if plan is not None and plan.org_unit_id != org_unit.pk:
         raise ValidationError({"plan": _("清单只能关联本单位的方案。")})
     texts = [text.strip() for text in items if text and text.strip()]
     checklist.copy_location()
     checklist.full_clean()
     with transaction.atomic():
+        if not _may_add(user, Checklist, org_unit):
+            raise ValidationError({"org_unit": _("该单位不在您的管辖范围内。")})
         checklist._history_user = user
         checklist.save()
         bulk_create_with_history(
@@ -835,8 +835,8 @@ def import_parsed_plan(
         parent=parent,
         created_by=user,
     )
-    _validate_new_plan(plan, user)
     with transaction.atomic():
+        _validate_new_plan(plan, user)
         if parent is not None:
             _locked(Plan, parent, user, ScopeAction.VIEW, _("上级方案不存在或无权查看。"))
         plan._history_user = user

@@ -11,9 +11,11 @@ from rest_framework.test import APIClient
 
 from campaigns import services
 from campaigns.models import Campaign, Plan, Slot, Task
+from campaigns.stats import late_q
 from core.models import Notification
 from core.notifications import notify
 from tests.campaigns.factories import campaign_world, png
+from tests.factories import UserFactory
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 
@@ -264,3 +266,51 @@ def test_lists_cost_the_same_queries_for_1_and_30_rows(world, api_for, url):
     before = queries(client, url)
     grow(world, c, 29)
     assert queries(client, url) == before
+
+
+# --- Filters and admin -------------------------------------------------------------------
+
+
+def test_slot_and_assignment_filters(world, api_for):
+    c = campaign_world(world)
+    client = api_for(world.township_staff)
+
+    def ids(url, **params):
+        response = client.get(url, {"page_size": 500, **params})
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    own = Slot.objects.filter(org_unit=world.zhaoxian)
+    late = set(own.filter(late_q()).values_list("pk", flat=True))
+    assert late and ids("/api/v1/slots/", overdue="true") == late
+    assert ids("/api/v1/slots/", overdue="false") == set(own.values_list("pk", flat=True)) - late
+    summer = ids("/api/v1/slots/", due_after="2024-06-01", due_before="2024-08-31")
+    assert {Slot.objects.get(pk=pk).period for pk in summer} == {"2024-06", "2024-07", "2024-08"}
+    assert ids("/api/v1/slots/", plan=c.county_plan.pk, status="submitted") == {
+        c.own_reported_slot.pk
+    }
+    assert ids("/api/v1/assignments/", overdue="true") == {c.assignment.pk}
+    assert ids("/api/v1/tasks/", plan=c.own_plan.pk) == set(
+        c.own_plan.tasks.values_list("pk", flat=True)
+    )
+    # The sibling's plan is no choice, like a plan that does not exist.
+    response = client.get("/api/v1/slots/", {"plan": c.sibling_plan.pk})
+    assert response.status_code == 400 and list(response.json()) == ["plan"]
+
+
+def test_admin_pages_open_for_superusers(world, client_for):
+    c = campaign_world(world)
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_for(admin)
+    for model, obj in (
+        ("campaign", c.campaign),
+        ("plan", c.county_plan),
+        ("task", c.county_task),
+        ("assignment", c.assignment),
+        ("slot", c.own_slot),
+        ("progressreport", c.own_report),
+        ("checklist", c.own_checklist),
+    ):
+        assert client.get(f"/django-admin/campaigns/{model}/").status_code == 200, model
+        page = client.get(f"/django-admin/campaigns/{model}/{obj.pk}/change/")
+        assert page.status_code == 200, model

@@ -219,3 +219,56 @@ def test_superior_plans_are_read_only_below(world, staff, api_for):
     sibling = api_for(world.township_staff_b)
     assert sibling.get(f"/api/v1/plans/{plan['id']}/").status_code == 404
     assert sibling.get(f"/api/v1/tasks/{task['id']}/").status_code == 404
+
+
+def test_a_department_assigns_within_its_jurisdiction(world, api_for):
+    """谢家集区民政局 (seed 003) assigns to the streets of 谢家集区 it governs by industry and
+    to its own 民政所; its leader reviews a street's report."""
+    campaign = Campaign.objects.get()
+    bureau = api_for(world.dept_staff)
+    plan = ok(
+        bureau.post(
+            "/api/v1/plans/",
+            {
+                "org_unit": world.xjj_mzj.pk,
+                "campaign": campaign.pk,
+                "title": "谢家集区民政局安全生产治本攻坚三年行动实施方案",
+                "issue_date": "2024-04-29",
+            },
+        ),
+        201,
+    )
+    task = ok(
+        bureau.post(
+            "/api/v1/tasks/",
+            {
+                "plan": plan["id"],
+                "text": "2024年底前完成养老机构消防设施改造。",
+                "deadline": "2024-12-31",
+            },
+        ),
+        201,
+    )
+    units = [world.xjj_street.pk, world.xjj_street_mzs.pk]
+    assignments = ok(bureau.post(f"/api/v1/tasks/{task['id']}/assign/", {"org_units": units}))
+    assert {a["org_unit_name"] for a in assignments} == {"谢家集街道", "谢家集街道民政所"}
+    # Beyond its jurisdiction (another county) there is no one to assign to.
+    response = bureau.post(
+        f"/api/v1/tasks/{task['id']}/assign/", {"org_units": [world.zhaoxian.pk]}
+    )
+    assert response.status_code == 400
+
+    street_staff = member(world.xjj_street, "street_staff", Role.STAFF)
+    slot = Slot.objects.get(assignment__task_id=task["id"], org_unit=world.xjj_street)
+    report = ok(
+        api_for(street_staff).post(
+            "/api/v1/progress-reports/",
+            {"slot": slot.pk, "text": "已改造3家", "percent_done": 60},
+        ),
+        201,
+    )
+    # The bureau reads the street's report though the street is not in its subtree.
+    assert bureau.get(f"/api/v1/progress-reports/{report['id']}/").status_code == 200
+    bureau_leader = member(world.xjj_mzj, "bureau_leader", Role.LEADER)
+    accepted = api_for(bureau_leader).post(f"/api/v1/progress-reports/{report['id']}/accept/", {})
+    assert ok(accepted)["status"] == "accepted"
