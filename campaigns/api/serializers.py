@@ -21,6 +21,8 @@ from core.api.fields import ScopedPrimaryKeyRelatedField
 from orgs.models import OrgUnit
 
 VERSION_HELP = "更新时回传读取到的版本号；若记录已被他人修改，返回409。"
+# A plan's .docx is well under a megabyte; the limit keeps an upload from filling memory.
+PLAN_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
 class PhaseSerializer(serializers.ModelSerializer):
@@ -139,6 +141,11 @@ class ImportSerializer(serializers.Serializer):
     document_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
     issue_date = serializers.DateField(required=False, allow_null=True)
     confirm = serializers.BooleanField(default=False)
+
+    def validate_file(self, upload):
+        if upload.size > PLAN_UPLOAD_MAX_BYTES:
+            raise serializers.ValidationError("文件过大，请只保留方案正文后重新上传。")
+        return upload
 
     def validate(self, attrs):
         if not attrs.get("file") and not (attrs.get("text") or "").strip():

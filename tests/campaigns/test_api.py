@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from campaigns import services
+from campaigns.api import serializers as api_serializers
 from campaigns.models import Campaign, Plan, Slot, Task
 from campaigns.stats import late_q
 from core.models import Notification
@@ -96,7 +97,7 @@ def test_import_previews_then_saves(world, api_for):
     assert Task.objects.filter(plan=plan).exclude(recurrence="").exists()
 
 
-def test_import_refusals(world, api_for):
+def test_import_refusals(world, api_for, monkeypatch):
     client = api_for(world.township_staff)
     campaign = Campaign.objects.get()
     base = {"org_unit": world.zhaoxian.pk, "campaign": campaign.pk}
@@ -105,6 +106,10 @@ def test_import_refusals(world, api_for):
     doc = SimpleUploadedFile("方案.doc", b"\xd0\xcf\x11\xe0 old word")
     response = client.post("/api/v1/plans/import/", {**base, "file": doc}, format="multipart")
     assert response.status_code == 400 and "另存为.docx" in response.json()["file"][0]
+    monkeypatch.setattr(api_serializers, "PLAN_UPLOAD_MAX_BYTES", 100)
+    big = SimpleUploadedFile("方案.txt", seed("002").encode())
+    response = client.post("/api/v1/plans/import/", {**base, "file": big}, format="multipart")
+    assert response.json() == {"file": ["文件过大，请只保留方案正文后重新上传。"]}
     # The sibling township is no choice at all, like a unit that does not exist.
     sibling = {**base, "org_unit": world.luoting.pk, "text": seed("002"), "confirm": True}
     response = client.post("/api/v1/plans/import/", sibling)
