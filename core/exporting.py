@@ -75,6 +75,8 @@ def excel_value(value: Any) -> Any:
 # time of day.
 PLAIN, HEADER, DATE, DATETIME, TIME = range(5)
 EXCEL_EPOCH = datetime(1899, 12, 30)
+# Bytes reserved for <dimension ref="A1:XFD1048576"/>, the largest a sheet can have.
+DIMENSION_SLOT = 40
 SECONDS_PER_DAY = 86400
 
 
@@ -118,9 +120,15 @@ class _Sheet:
             for index, column in enumerate(columns, 1)
         )
         self.file.write(
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        )
+        # The sheet's extent is known at the end; its element is written then, over a blank
+        # slot reserved here (readers such as openpyxl's read-only mode size sheets by it).
+        self.dimension_at = self.file.tell()
+        self.file.write(b" " * DIMENSION_SLOT)
+        self.file.write(
             (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 '<sheetViews><sheetView workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                 "</sheetView></sheetViews>"
@@ -145,6 +153,9 @@ class _Sheet:
 
     def close(self) -> None:
         self.file.write(b"</sheetData></worksheet>")
+        last = self.columns[-1][0] if self.columns else "A"
+        self.file.seek(self.dimension_at)
+        self.file.write(f'<dimension ref="A1:{last}{self.rows}"/>'.encode())
         self.file.seek(0)
 
 

@@ -29,9 +29,15 @@ def overdue_q(today) -> Q:
 
 
 class HazardFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Hazard.Status.choices, label=_("状态"))
+    # distinct=False: these are columns of the row itself, so no join can repeat a row; the
+    # default DISTINCT would make PostgreSQL sort every match of a province's ledger.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Hazard.Status.choices, distinct=False, label=_("状态")
+    )
     grade = django_filters.ChoiceFilter(choices=Hazard.Grade.choices, label=_("隐患等级"))
-    source = django_filters.MultipleChoiceFilter(choices=Hazard.Source.choices, label=_("发现渠道"))
+    source = django_filters.MultipleChoiceFilter(
+        choices=Hazard.Source.choices, distinct=False, label=_("发现渠道")
+    )
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.all(), label=_("行业领域")
     )

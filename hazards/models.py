@@ -243,9 +243,24 @@ class Hazard(SuperiorScopeMixin, ScopedModel):
         ]
         indexes = [
             *ScopedModel.Meta.indexes,
-            # The ledger's first page: status and industry within a subtree, newest first.
+            # The ledger filtered by status and industry within a subtree (its page count,
+            # and the first page of a county or township): equalities, then the path prefix
+            # as a range. Voided rows are never listed, so they stay out of the index.
             models.Index(
-                fields=["status", "industry", "org_path"], name="hazards_status_industry_path"
+                fields=["status", "industry", "org_path"],
+                name="hazards_ledger_filter",
+                opclasses=["varchar_ops", "int8_ops", "varchar_pattern_ops"],
+                condition=Q(is_void=False),
+            ),
+            # The same filter's first page for a province, newest first: read in order and
+            # stopped after one page instead of sorting every match.
+            models.Index(
+                "status",
+                "industry",
+                models.F("found_date").desc(),
+                models.F("id").desc(),
+                name="hazards_ledger_newest",
+                condition=Q(is_void=False),
             ),
             models.Index(fields=["province", "status"], name="hazards_province_status"),
             models.Index(fields=["county", "status"], name="hazards_county_status"),

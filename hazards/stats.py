@@ -27,13 +27,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hazards.constants import STOCK_TARGET
 from hazards.models import Hazard
-from orgs.constants import Kind
+from orgs.constants import LEVEL_ORDER, Kind
 from orgs.models import Industry, OrgUnit
 from orgs.scoping import scope_for
 
@@ -138,6 +138,21 @@ def default_stats_unit(user) -> OrgUnit | None:
     return OrgUnit.objects.filter(pk__in=unit_ids[:1]).first()
 
 
+def _child_region(territory):
+    """The id of the region directly below `territory` a row lies in, from the row's copied
+    level ids: the first of the levels below the territory's that is set (a county directly
+    under its province has no city). A row located at the territory itself has none.
+
+    Grouping by these integer columns, whose distinct counts PostgreSQL knows, lets it hash
+    the groups in memory; a path prefix would be sorted on disk.
+    """
+    levels = (
+        LEVEL_ORDER if territory is None else LEVEL_ORDER[LEVEL_ORDER.index(territory.level) + 1 :]
+    )
+    columns = [f"{level}_id" for level in levels] or [f"{territory.level}_id"]
+    return F(columns[0]) if len(columns) == 1 else Coalesce(*columns)
+
+
 def hazard_stats(queryset, *, unit, period_start=None, period_end=None, today=None) -> dict:
     """Figures for `unit`'s subtree (a department: its industries in its jurisdiction;
     None: everything, by province).
@@ -150,24 +165,23 @@ def hazard_stats(queryset, *, unit, period_start=None, period_end=None, today=No
     end = period_end or today or timezone.localdate()
     territory, industries = _territory(unit)
     ledger = queryset.filter(is_void=False, found_date__lte=end)
-    depth = 1 if territory is None else territory.depth + 1
-    children = OrgUnit.objects.filter(kind=Kind.REGION, depth=depth)
+    children = OrgUnit.objects.filter(kind=Kind.REGION, depth=1)
     if territory is not None:
         ledger = ledger.filter(org_path__startswith=territory.path)
-        children = children.filter(path__startswith=territory.path)
+        children = OrgUnit.objects.filter(
+            kind=Kind.REGION, depth=territory.depth + 1, path__startswith=territory.path
+        )
     if industries is not None:
         ledger = ledger.filter(industry_id__in=industries)
     cells = list(
         ledger.order_by()
-        .values("industry_id", child_path=Substr("org_path", 1, depth * OrgUnit.steplen))
+        .values("industry_id", child=_child_region(territory))
         .annotate(**_figures(period_start, end))
     )
 
     regions = {
-        path: {"id": pk, "name": name, "division_code": code, **_zero(end)}
-        for pk, path, name, code in children.order_by("path").values_list(
-            "pk", "path", "name", "division_code"
-        )
+        pk: {"id": pk, "name": name, "division_code": code, **_zero(end)}
+        for pk, name, code in children.order_by("path").values_list("pk", "name", "division_code")
     }
     industry_rows = {
         pk: {"id": pk, "name": name, **_zero(end)}
@@ -181,7 +195,7 @@ def hazard_stats(queryset, *, unit, period_start=None, period_end=None, today=No
     # Hazards located at the unit itself (enterprises a county supervises directly).
     own_level = None
     for cell in cells:
-        region = regions.get(cell["child_path"])
+        region = regions.get(cell["child"])
         if region is None:
             if own_level is None:
                 own_level = {

@@ -37,15 +37,35 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(serializers.CharField())
+class ChoiceLabelField(serializers.ReadOnlyField):
+    """The Chinese label of a choice field's value.
+
+    On the ledger's hot list: `source="get_status_display"` makes DRF inspect the method's
+    signature for every row; the labels are rendered once per response instead.
+    """
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.labels = {value: str(label) for value, label in self.choices}
+
+    def to_representation(self, value):
+        return self.labels.get(value, value)
+
+
 class HazardListSerializer(serializers.ModelSerializer):
     """A ledger row: what the list shows, read from the row and its select_related joins."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    grade_display = ChoiceLabelField(Hazard.Grade.choices, source="grade")
+    source_display = ChoiceLabelField(Hazard.Source.choices, source="source")
+    status_display = ChoiceLabelField(Hazard.Status.choices, source="status")
 
     class Meta:
         model = Hazard

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -362,16 +363,13 @@ class HazardViewSet(
     def stats(self, request):
         query = s.StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        queryset = self.filter_queryset(self.get_queryset())
-        within = request.query_params.get("within")
-        unit = (
-            self.filterset_class(request.query_params, request=request).form.cleaned_data.get(
-                "within"
-            )
-            if within
-            else default_stats_unit(request.user)
+        filterset = self.filterset_class(
+            request.query_params, queryset=self.get_queryset(), request=request
         )
-        figures = hazard_stats(queryset, unit=unit, **query.validated_data)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        unit = filterset.form.cleaned_data.get("within") or default_stats_unit(request.user)
+        figures = hazard_stats(filterset.qs, unit=unit, **query.validated_data)
         return Response(s.StatsSerializer(figures).data)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})

@@ -299,6 +299,8 @@ def test_stats_default_to_the_users_unit_and_stay_in_scope(world, api_for):
     county = api_for(world.county_official).get(f"{LIST}stats/", {"period_end": "2024-12-31"})
     regions = {row["name"]: row for row in county.json()["by_region"]}
     assert regions["罗亭镇"]["found"] == 1 and county.json()["totals"]["overdue"] == 2
+    within = api_for(world.county_official).get(f"{LIST}stats/", {"within": world.luoting.pk})
+    assert within.json()["unit"]["name"] == "罗亭镇" and within.json()["totals"]["found"] == 1
     bad = api_for(world.county_official).get(
         f"{LIST}stats/", {"period_start": "2025-01-01", "period_end": "2024-01-01"}
     )

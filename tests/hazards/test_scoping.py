@@ -58,3 +58,34 @@ def test_escalations_follow_their_hazard(world, ledger):
     )
     assert list(Escalation.objects.restrict(world.dept_staff, "view")) == [escalation]
     assert not Escalation.objects.restrict(world.township_staff, "view").exists()
+
+
+def test_only_units_above_the_location_verify(world, ledger):
+    """审核把关销号 and 挂牌督办 are a superior's: a township does not verify its own hazards."""
+    for action in ("verify", "list"):
+        assert numbers(world.township_staff, action) == set()
+        assert numbers(world.county_official, action) == {
+            "360105-2024-000001",
+            "360105-2024-000002",
+            "360105-2024-000003",
+        }
+    # The sectoral department verifies in its industry at any level; staff do not list.
+    assert numbers(world.dept_staff, "verify") == {"340404-2024-000001"}
+    assert numbers(world.dept_staff, "list") == set()
+    assert numbers(world.enterprise_user, "verify") == set()
+    assert numbers(world.supervisor, "verify") == set()
+
+
+def test_files_follow_their_hazard(world, ledger):
+    from django.core.files.base import ContentFile
+
+    from hazards.models import HazardFile
+
+    stored = HazardFile(
+        hazard=ledger["luoting"], kind=HazardFile.Kind.FOUND, original_name="罗亭镇.png"
+    )
+    stored.uploaded_by = world.township_staff_b
+    stored.file.save("x.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    assert list(HazardFile.objects.restrict(world.township_staff_b, "view")) == [stored]
+    assert not HazardFile.objects.restrict(world.township_staff, "view").exists()
+    assert not HazardFile.objects.restrict(world.enterprise_user, "view").exists()
