@@ -404,6 +404,7 @@ def import_rows(user, county):
 
 
 def run():
+    load_before = os.getloadavg()[0]
     tree, timings = generate()
     levels = (Level.PROVINCE, Level.COUNTY, Level.TOWNSHIP)
     province, county, township = (tree.sample(level) for level in levels)
@@ -421,6 +422,7 @@ def run():
     export = export_in_child(users["province"][0].pk, first_id)
     imported = import_rows(users["county"][0], county)
     return {
+        "load": (load_before, os.getloadavg()[0]),
         "tree": tree,
         "timings": timings,
         "pages": pages,
@@ -448,7 +450,9 @@ def render(result, total_seconds):
         f"Whole run {total_seconds:.0f} s, including creating, migrating and dropping its "
         f"throwaway database; run {datetime.now():%Y-%m-%d %H:%M} (Asia/Shanghai) on "
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"Django {django.get_version()}, production settings (DEBUG off).",
+        f"Django {django.get_version()}, production settings (DEBUG off). The machine is "
+        f"shared (other test suites run on it): load average {result['load'][0]:.1f} at the "
+        f"start, {result['load'][1]:.1f} at the end; timings vary by some 30 % between runs.",
         "",
         "### Data",
         "",

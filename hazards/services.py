@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -233,11 +233,8 @@ def is_overdue_on(hazard, day: date) -> bool:
 
 
 def hazard_link(pk) -> str:
-    try:
-        return reverse("hazards:hazard_detail", args=[pk])
-    except NoReverseMatch:
-        # The ledger pages are routed by hazards/urls.py; without them a notice has no link.
-        return ""
+    """The ledger page of a hazard, for notifications."""
+    return reverse("hazards:hazard_detail", args=[pk])
 
 
 def missing_plan_parts(hazard) -> list[str]:

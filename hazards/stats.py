@@ -143,8 +143,8 @@ def _child_region(territory):
     level ids: the first of the levels below the territory's that is set (a county directly
     under its province has no city). A row located at the territory itself has none.
 
-    Grouping by these integer columns, whose distinct counts PostgreSQL knows, lets it hash
-    the groups in memory; a path prefix would be sorted on disk.
+    PostgreSQL then groups on integers the rows carry rather than on a string cut from each
+    row's path.
     """
     levels = (
         LEVEL_ORDER if territory is None else LEVEL_ORDER[LEVEL_ORDER.index(territory.level) + 1 :]
