@@ -52,6 +52,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.sections import replace_section  # noqa: E402
 from bench.treegen import generate_tree  # noqa: E402
 from core.models import User  # noqa: E402
 from hazards.importers import LEDGER_COLUMNS, HazardLedgerImporter  # noqa: E402
@@ -66,8 +67,6 @@ HAZARDS = 1_000_000
 REQUESTS = 50
 EXPORT_ROWS = 100_000
 IMPORT_ROWS = 10_000
-OUTPUT = ROOT / "BENCHMARKS.md"
-START, END = "<!-- hazards-bench:start -->", "<!-- hazards-bench:end -->"
 INDEX_IN_PLAN = re.compile(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan) (?:using|on) (\S+)")
 
 ENTERPRISES_SQL = """
@@ -541,19 +540,6 @@ def render(result, total_seconds):
     return "\n".join(lines).rstrip()
 
 
-def write_section(body):
-    """Replace the hazards section of BENCHMARKS.md (between its markers), or append it."""
-    text = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else "# Benchmarks\n"
-    section = f"{START}\n{body}\n{END}"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    OUTPUT.write_text(text, encoding="utf-8")
-
-
 def main():
     if connection.vendor != "postgresql":
         sys.exit("bench/hazards_bench.py measures PostgreSQL: set DATABASE_URL=postgres://…")
@@ -566,7 +552,7 @@ def main():
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
     total = time.perf_counter() - started
-    write_section(render(result, total))
+    replace_section("hazards-bench", render(result, total))
     print(f"BENCHMARKS.md: hazards section written ({total:.0f} s).")
 
 
