@@ -18,5 +18,8 @@ urlpatterns = [
     path("", include("campaigns.api.urls")),
     path("", include("hazards.api.urls")),
     path("", include("training.api.urls")),
+    path("", include("inspections.api.urls")),
+    path("", include("accidents.api.urls")),
+    path("", include("reports.api.urls")),
     *router.urls,
 ]

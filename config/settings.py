@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "training",
+    "accidents",
     "reports",
 ]
 

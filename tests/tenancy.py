@@ -6,6 +6,9 @@ it would show up in a page. A new route over an unlisted model fails the suite u
 added here — which is the point: new routes cannot ship without isolation coverage.
 """
 
+import importlib
+from pathlib import Path
+
 from campaigns.models import (
     Assignment,
     Checklist,
@@ -69,6 +72,23 @@ SIBLING_OBJECTS = {
     AwarenessEvent: (lambda w: training_world(w).sibling_event, lambda obj: obj.title),
     DrillPhoto: (lambda w: training_world(w).sibling_photo, lambda obj: obj.original_name),
 }
+
+
+def _merge_app_registries():
+    """Each app's tests may keep their own entries in tests/<app>/tenancy*.py, so that apps
+    built side by side never edit one shared file: SIBLING_OBJECTS, UNSCOPED_API_ROUTES and
+    UNSCOPED_PAGES found there are merged into the registries the generic suites read."""
+    unscoped_api, unscoped_pages = {}, {}
+    for module_path in sorted(Path(__file__).parent.glob("*/tenancy*.py")):
+        name = ".".join(module_path.relative_to(Path(__file__).parent.parent).with_suffix("").parts)
+        module = importlib.import_module(name)
+        SIBLING_OBJECTS.update(getattr(module, "SIBLING_OBJECTS", {}))
+        unscoped_api.update(getattr(module, "UNSCOPED_API_ROUTES", {}))
+        unscoped_pages.update(getattr(module, "UNSCOPED_PAGES", {}))
+    return unscoped_api, unscoped_pages
+
+
+APP_UNSCOPED_API_ROUTES, APP_UNSCOPED_PAGES = _merge_app_registries()
 
 
 def sibling_object(model, world):

@@ -8,7 +8,7 @@ import pytest
 
 from core.api.views import ScopedViewSetMixin
 from core.testing import api_routes
-from tests.tenancy import sibling_label, sibling_object
+from tests.tenancy import APP_UNSCOPED_API_ROUTES, sibling_label, sibling_object
 
 # API routes that serve no scoped objects, and why.
 UNSCOPED_API_ROUTES = {
@@ -34,6 +34,7 @@ UNSCOPED_API_ROUTES = {
     "api/v1/people/coverage-export/": "workbook of the same (tests/training/test_api.py)",
     "api/v1/drills/compliance/": "drill status of restricted units (tests/training/test_api.py)",
 }
+UNSCOPED_API_ROUTES.update(APP_UNSCOPED_API_ROUTES)
 
 ROUTES = api_routes()
 SCOPED_ROUTES = [r for r in ROUTES if r.pattern not in UNSCOPED_API_ROUTES]

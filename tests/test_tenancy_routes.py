@@ -11,7 +11,7 @@ import pytest
 
 from core.testing import html_routes
 from core.views import ScopedViewMixin
-from tests.tenancy import SIBLING_OBJECTS, sibling_label, sibling_object
+from tests.tenancy import APP_UNSCOPED_PAGES, SIBLING_OBJECTS, sibling_label, sibling_object
 
 # Pages that show no object of another unit's, by URL name, and why.
 UNSCOPED_PAGES = {
@@ -28,6 +28,7 @@ UNSCOPED_PAGES = {
     "audit_history": "filtered by orgs.scoping.audit_q",
     "orgs:enterprise_import_template": "an empty template workbook",
 }
+UNSCOPED_PAGES.update(APP_UNSCOPED_PAGES)
 
 ROUTES = html_routes()
 SCOPED = [r for r in ROUTES if r.name not in UNSCOPED_PAGES]
