@@ -88,3 +88,34 @@ class TransitionAction(models.TextChoices):
     VOID = "void", _("作废")
     RESTORE = "restore", _("恢复")
     IMPORT = "import", _("导入")
+
+
+class ReportAction:
+    """Scope actions on citizens' reports (`PublicReport.objects.restrict(user, action)`).
+
+    Seeing the reporter's identity is not a scope action: it needs the explicit permission
+    `hazards.view_reporter_identity` (or the auditor role) on top of VIEW.
+    """
+
+    VIEW = "view"
+    ASSIGN = "assign"
+    # Investigating and concluding (查实 / 不实).
+    HANDLE = "handle"
+    REWARD = "reward"
+
+
+# Enterprises never see reports (a report may name their own unit); supervisors work on
+# inspections, not on the report queue.
+PUBLIC_REPORT_ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {ReportAction.VIEW, ReportAction.ASSIGN, ReportAction.HANDLE, ReportAction.REWARD}
+    ),
+    Role.LEADER: frozenset({ReportAction.VIEW, ReportAction.ASSIGN, ReportAction.REWARD}),
+    Role.STAFF: frozenset({ReportAction.VIEW, ReportAction.ASSIGN, ReportAction.HANDLE}),
+    Role.AUDITOR: frozenset({ReportAction.VIEW}),
+    VIEWER: frozenset({ReportAction.VIEW}),
+}
+
+# 12 characters from an alphabet without 0/O, 1/I/L: about 60 bits, typed from a slip of paper.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 12

@@ -1,4 +1,5 @@
-"""The major-accident-hazard ledger (重大事故隐患台账), seeds 001–003.
+"""The major-accident-hazard ledger (重大事故隐患台账), seeds 001–003, and the rest of the
+双重预防机制: risk points graded in four colours (风险分级管控) and citizens' reports (群众举报).
 
 A `Hazard` arrives through a channel (企业自查上报, 督导/执法检查发现, 群众举报查实), gets a
 rectification plan with the 五落实, may be 挂牌督办 by a superior, and is closed out only
@@ -6,7 +7,10 @@ after a regulator verifies the rectification (审核把关销号). Every transit
 `HazardTransition` (and in the row's history); ledger rows are voided, never deleted.
 """
 
+import secrets
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,9 +21,21 @@ from core.uploads import evidence_upload_to
 from hazards.constants import (
     ESCALATION_ROLE_ACTIONS,
     HAZARD_ROLE_ACTIONS,
+    PUBLIC_REPORT_ROLE_ACTIONS,
+    RECEIPT_ALPHABET,
+    RECEIPT_LENGTH,
     STOCK_CUTOFF,
     SUPERIOR_ACTIONS,
     TransitionAction,
+)
+from hazards.risk_constants import (
+    RISK_ROLE_ACTIONS,
+    AccidentType,
+    MatrixLikelihood,
+    MatrixSeverity,
+    RiskLevel,
+    RiskMethod,
+    RiskPublicField,
 )
 from orgs.constants import Level
 from orgs.models import Enterprise, Industry, OrgUnit, ScopedModel, history
@@ -434,3 +450,294 @@ class Escalation(SuperiorScopeMixin, ScopedModel):
 
     def __str__(self):
         return f"{self.hazard.ledger_number} {self.get_step_display()}"
+
+
+class Risk(ScopedModel):
+    """安全风险 / 风险点: one identified risk of an enterprise (or of an area when no single
+    enterprise owns it, e.g. a reservoir or a scenic spot), graded red / orange / yellow / blue.
+
+    Located at its enterprise's org unit, or at the area's. The level is computed from the
+    method's inputs (hazards.risk_levels) and stored, so the four-colour map groups by it; a
+    level change is a history row like any other change.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("管控中")
+        RETIRED = "retired", _("已撤销")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risks",
+        help_text=_("区域性风险（不属于单一单位）可不填。"),
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("属地"), on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="risks"
+    )
+    name = models.CharField(_("风险点名称"), max_length=100)
+    place = models.CharField(_("场所/部位"), max_length=200, blank=True)
+    hazard_factors = models.TextField(_("危险有害因素"))
+    accident_types = ArrayField(
+        models.CharField(max_length=30, choices=AccidentType.choices),
+        verbose_name=_("可能导致的事故类型"),
+        default=list,
+        blank=True,
+    )
+    method = models.CharField(_("评价方法"), max_length=10, choices=RiskMethod.choices)
+    lec_likelihood = models.DecimalField(
+        _("L 事故发生的可能性"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    lec_exposure = models.DecimalField(
+        _("E 暴露于危险环境的频繁程度"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    lec_consequence = models.DecimalField(
+        _("C 发生事故可能造成的后果"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    matrix_likelihood = models.PositiveSmallIntegerField(
+        _("L 可能性"), choices=MatrixLikelihood.choices, null=True, blank=True
+    )
+    matrix_severity = models.PositiveSmallIntegerField(
+        _("S 严重性"), choices=MatrixSeverity.choices, null=True, blank=True
+    )
+    # D = L×E×C or R = L×S, stored beside the level it gave.
+    score = models.DecimalField(_("风险值"), max_digits=8, decimal_places=2, editable=False)
+    level = models.CharField(
+        _("风险等级"), max_length=10, choices=RiskLevel.choices, editable=False
+    )
+    control_measures = models.TextField(_("管控措施"))
+    emergency_actions = models.TextField(_("应急处置措施"), blank=True)
+    responsible_unit = models.CharField(_("管控责任单位/部门"), max_length=100, blank=True)
+    responsible_person = models.CharField(_("管控责任人"), max_length=50)
+    responsible_phone = models.CharField(_("责任人电话"), max_length=20, blank=True)
+    identified_date = models.DateField(_("辨识评估日期"))
+    review_date = models.DateField(_("下次复评日期"), db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    retire_reason = models.TextField(_("撤销原因"), blank=True)
+    # Only these fields go to the public listing ("定期向社会公布重大安全风险及其管控情况").
+    is_public = models.BooleanField(_("向社会公布"), default=False)
+    public_fields = ArrayField(
+        models.CharField(max_length=30, choices=RiskPublicField.choices),
+        verbose_name=_("公开的内容"),
+        default=list,
+        blank=True,
+    )
+    public_summary = models.TextField(
+        _("公开的管控情况说明"), blank=True, help_text=_("向社会公布时显示，勿含个人信息。")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = history()
+
+    scope_role_actions = RISK_ROLE_ACTIONS
+
+    class Meta(ScopedModel.Meta):
+        verbose_name = _("安全风险")
+        verbose_name_plural = _("安全风险")
+        ordering = ["org_path", "-score", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(method=RiskMethod.LEC)
+                    & Q(lec_likelihood__isnull=False)
+                    & Q(lec_exposure__isnull=False)
+                    & Q(lec_consequence__isnull=False)
+                )
+                | (
+                    Q(method=RiskMethod.MATRIX)
+                    & Q(matrix_likelihood__isnull=False)
+                    & Q(matrix_severity__isnull=False)
+                ),
+                name="risk_method_inputs",
+            ),
+        ]
+        indexes = [
+            *ScopedModel.Meta.indexes,
+            # The four-colour map: active risks of a subtree grouped by child region and level.
+            models.Index(
+                fields=["org_path", "level"],
+                name="hazards_risk_map",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+                condition=Q(status="active"),
+            ),
+            models.Index(fields=["enterprise", "status"], name="hazards_risk_enterprise"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_level_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("hazards:risk_detail", args=[self.pk])
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+class PublicReport(ScopedModel):
+    """群众举报 / 随手拍: a citizen's report of a hazard, filed without an account.
+
+    Located at the region the citizen picked; triaged there (assign → investigate → 查实 or
+    不实). A verified report creates a ledger hazard (source 群众举报查实), linked both ways
+    by `hazard` / `Hazard.public_report`. The reporter's name and contact live apart, in
+    `ReporterIdentity`, which has no history and is shown only with an explicit grant.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        ASSIGNED = "assigned", _("已交办")
+        INVESTIGATING = "investigating", _("核查中")
+        VERIFIED = "verified", _("查实")
+        UNFOUNDED = "unfounded", _("不实")
+
+    receipt_code = models.CharField(
+        _("回执码"),
+        max_length=RECEIPT_LENGTH,
+        unique=True,
+        editable=False,
+        default=new_receipt_code,
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("举报内容"))
+    location_text = models.CharField(_("具体地点"), max_length=200)
+    # Named by the investigation when known; enterprises never see reports about them.
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("涉及单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="public_reports",
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("行业领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="public_reports",
+    )
+    photo = models.FileField(_("照片"), upload_to=evidence_upload_to, blank=True)
+    # SHA-256 of the submitter's IP with a secret salt: enough to rate-limit, not to identify.
+    ip_hash = models.CharField(max_length=64, editable=False, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=15, choices=Status.choices, default=Status.RECEIVED
+    )
+    assigned_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    deadline = models.DateField(_("办理时限"), null=True, blank=True, db_index=True)
+    conclusion = models.TextField(_("核查结论"), blank=True)
+    unfounded_reason = models.TextField(_("不实原因"), blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    hazard = models.OneToOneField(
+        Hazard,
+        verbose_name=_("查实隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="public_report",
+    )
+    # 举报奖励.
+    reward_amount = models.DecimalField(
+        _("奖励金额(元)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    reward_decision = models.TextField(_("奖励决定"), blank=True)
+    reward_decided_on = models.DateField(_("奖励决定日期"), null=True, blank=True)
+    reward_paid_on = models.DateField(_("奖励发放日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("举报时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = history(excluded_fields=["ip_hash"])
+
+    scope_enterprise_field = None
+    scope_role_actions = PUBLIC_REPORT_ROLE_ACTIONS
+
+    class Meta(ScopedModel.Meta):
+        verbose_name = _("群众举报")
+        verbose_name_plural = _("群众举报")
+        ordering = ["-created_at", "-id"]
+        permissions = [("view_reporter_identity", _("查看举报人身份信息"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="unfounded") | ~Q(unfounded_reason=""),
+                name="public_report_unfounded_reason",
+            ),
+        ]
+        indexes = [
+            *ScopedModel.Meta.indexes,
+            models.Index(fields=["ip_hash", "created_at"], name="hazards_report_ip_rate"),
+            models.Index(
+                fields=["status", "org_path"],
+                name="hazards_report_queue",
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_code} {self.description[:30]}"
+
+
+class ReporterIdentity(models.Model):
+    """举报人信息: the reporter's name and contact, confidential (保密).
+
+    Kept out of PublicReport so that its history, exports, API and bulletins cannot carry
+    them; written once with the report and never changed, hence no history of its own.
+    Shown only to holders of `hazards.view_reporter_identity` and to auditors, each view
+    audit-logged.
+    """
+
+    report = models.OneToOneField(
+        PublicReport, on_delete=models.CASCADE, related_name="reporter_identity"
+    )
+    name = models.CharField(_("举报人姓名"), max_length=50, blank=True)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("举报人信息")
+        verbose_name_plural = _("举报人信息")
+
+    def __str__(self):
+        return f"{self.report_id}"
