@@ -144,19 +144,33 @@ def is_late(accident: Accident, now: datetime | None = None) -> bool:
 
 
 def late_q(now: datetime | None = None) -> Q:
-    """`is_late` as one SQL condition, so lists filter and flag late reports in the query."""
+    """`is_late` as one SQL condition, so lists filter and flag late reports in the query.
+
+    Every comparison is guarded by IS NOT NULL so the condition is never NULL: rows are
+    flagged exactly as `is_late` flags them, and negating it selects the rows on time.
+    """
     now = now or timezone.now()
-    q = Q(unit_reported_at__gt=F("occurred_at") + UNIT_REPORT_LIMIT) | Q(
-        unit_reported_at__isnull=True, occurred_at__lt=now - UNIT_REPORT_LIMIT
-    )
+    q = Q(unit_reported_at__isnull=False, unit_reported_at__gt=F("occurred_at") + UNIT_REPORT_LIMIT)
+    q |= Q(unit_reported_at__isnull=True, occurred_at__lt=now - UNIT_REPORT_LIMIT)
     previous = "unit_reported_at"
     for level in REPORT_LEVELS:
         field = f"{level}_reported_at"
         grades = [g for g, levels in REQUIRED_REPORT_LEVELS.items() if level in levels]
-        q |= Q(grade__in=grades) & (
-            Q(**{f"{field}__gt": F(previous) + LEVEL_REPORT_LIMIT})
-            | Q(**{f"{field}__isnull": True, f"{previous}__lt": now - LEVEL_REPORT_LIMIT})
+        done_late = Q(
+            **{
+                f"{field}__isnull": False,
+                f"{previous}__isnull": False,
+                f"{field}__gt": F(previous) + LEVEL_REPORT_LIMIT,
+            }
         )
+        overdue = Q(
+            **{
+                f"{field}__isnull": True,
+                f"{previous}__isnull": False,
+                f"{previous}__lt": now - LEVEL_REPORT_LIMIT,
+            }
+        )
+        q |= Q(grade__in=grades) & (done_late | overdue)
         previous = field
     return q
 
