@@ -621,7 +621,7 @@ def _plan(kind: str, as_of: date, previous: RollupGeneration | None):
 def build(
     kind: str = RollupGeneration.Kind.ON_DEMAND,
     as_of: date | None = None,
-    job=None,
+    job_id: int | None = None,
     progress: Progress | None = None,
 ) -> RollupGeneration:
     """Build a generation and swap it in; returns it. On failure the generation is marked
@@ -629,7 +629,7 @@ def build(
     as_of = as_of or timezone.localdate()
     report = progress or (lambda percent, message: None)
     previous = current_generation()
-    generation = RollupGeneration.objects.create(kind=kind, as_of=as_of, job=job)
+    generation = RollupGeneration.objects.create(kind=kind, as_of=as_of, job_id=job_id)
     try:
         with transaction.atomic():
             rows = _fill(generation, previous, report)

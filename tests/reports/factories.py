@@ -4,7 +4,8 @@ every figure the tests recompute in Python, and a ranking scheme per place.
 `province_data(w)` writes seeded-random hazards and accidents over 江西省's regions (including
 rows located at a county, not a township); `reports_world(w)` (fixture-free, for the tenancy
 registry) builds the rollups and gives 招贤镇 and 罗亭镇 each a ranking scheme whose name says
-the township.
+the township (written directly: a township has no subordinate regions to rank, the services
+refuse it), and 罗亭镇's staff a job.
 """
 
 import random
@@ -20,7 +21,7 @@ from hazards.models import Hazard
 from orgs.constants import Level
 from orgs.models import Enterprise
 from reports import rollups
-from reports.models import RankingScheme
+from reports.models import Job, RankingScheme
 
 AS_OF = date(2026, 5, 20)
 _numbers = count(1)
@@ -111,8 +112,8 @@ def province_data(w, hazards=160, accidents=40, seed=8):
 
 
 def reports_world(w):
-    if getattr(w, "reports", None) is not None:
-        return w.reports
+    if getattr(w, "rollup_data", None) is not None:
+        return w.rollup_data
     r = SimpleNamespace()
     province_data(w, hazards=30, accidents=6)
     r.generation = rollups.build(as_of=AS_OF)
@@ -127,5 +128,11 @@ def reports_world(w):
                 weights=[{"metric": "hazards_closed", "weight": 1, "direction": "higher"}],
             ),
         )
-    w.reports = r
+    r.sibling_job = Job.objects.create(
+        kind=Job.Kind.ROLLUP_REBUILD,
+        owner=w.township_staff_b,
+        org_unit=w.luoting,
+        message="罗亭镇的重算任务",
+    )
+    w.rollup_data = r
     return r
