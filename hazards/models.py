@@ -586,6 +586,16 @@ class Risk(ScopedModel):
     def get_absolute_url(self):
         return reverse("hazards:risk_detail", args=[self.pk])
 
+    @property
+    def accident_type_labels(self) -> list[str]:
+        labels = dict(AccidentType.choices)
+        return [str(labels.get(value, value)) for value in self.accident_types]
+
+    @property
+    def public_field_labels(self) -> list[str]:
+        labels = dict(RiskPublicField.choices)
+        return [str(labels.get(value, value)) for value in self.public_fields]
+
 
 def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))

@@ -9,6 +9,9 @@
   once: the notifications' dedup key is unique per recipient. A hazard falls in the window of
   the smallest threshold its deadline is within, so a day the job did not run is caught up
   the next day, and a deadline moved later starts its reminders afresh.
+- `send_risk_review_reminders` (08:40, migration 0007): tells the responsible unit — the
+  location unit's staff and the enterprise's users — of each active risk past its review date,
+  once per (risk, review date): re-reviewing it sets a new date and a new reminder later.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from celery import shared_task
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notifications import Message, notify_many
 from hazards.constants import ESCALATION_THRESHOLDS, REMINDER_DAYS
-from hazards.models import Escalation, Hazard
+from hazards.models import Escalation, Hazard, Risk
+from hazards.risk_constants import RiskLevel
 from hazards.services import OVERDUE_STATUSES, hazard_link
 from orgs.constants import Role
 from orgs.models import Membership
@@ -149,6 +154,50 @@ def send_hazard_deadline_reminders(today: str | None = None) -> int:
                 link=link,
                 dedup_key=key,
             )
+            for user_id in sorted(recipients)
+        ]
+    with transaction.atomic():
+        notify_many(messages)
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def send_risk_review_reminders(today: str | None = None) -> int:
+    """Remind of risks past their review date; returns how many such risks there are."""
+    day = _day(today)
+    due = list(
+        Risk.objects.filter(status=Risk.Status.ACTIVE, review_date__lt=day).values(
+            "pk", "name", "level", "review_date", "org_unit_id", "enterprise_id"
+        )
+    )
+    if not due:
+        return 0
+    staff = _user_ids(
+        Membership.objects.filter(
+            role=Role.STAFF, org_unit_id__in={row["org_unit_id"] for row in due}
+        ),
+        "org_unit_id",
+    )
+    enterprise_users = _user_ids(
+        Membership.objects.filter(
+            role=Role.ENTERPRISE,
+            enterprise_id__in={row["enterprise_id"] for row in due if row["enterprise_id"]},
+        ),
+        "enterprise_id",
+    )
+    levels = dict(RiskLevel.choices)
+    messages = []
+    for row in due:
+        title = _("安全风险已过复评日期（%(date)s）：%(name)s（%(level)s）") % {
+            "date": row["review_date"].isoformat(),
+            "name": row["name"],
+            "level": levels[row["level"]],
+        }
+        recipients = staff[row["org_unit_id"]] | enterprise_users[row["enterprise_id"]]
+        key = f"risk-review:{row['pk']}:{row['review_date'].isoformat()}"
+        link = reverse("hazards:risk_detail", args=[row["pk"]])
+        messages += [
+            Message(recipient_id=user_id, title=title, link=link, dedup_key=key)
             for user_id in sorted(recipients)
         ]
     with transaction.atomic():

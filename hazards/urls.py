@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hazards import views
+from hazards import report_views, risk_views, views
 
 app_name = "hazards"
 
@@ -47,4 +47,33 @@ urlpatterns = [
         views.EscalationDismissView.as_view(),
         name="escalation_dismiss",
     ),
+    path("risks/", risk_views.RiskListView.as_view(), name="risk_list"),
+    path("risks/new/", risk_views.RiskCreateView.as_view(), name="risk_create"),
+    path("risks/map/", risk_views.RiskMapView.as_view(), name="risk_map"),
+    path("risks/<int:pk>/", risk_views.RiskDetailView.as_view(), name="risk_detail"),
+    path("risks/<int:pk>/edit/", risk_views.RiskUpdateView.as_view(), name="risk_update"),
+    path("risks/<int:pk>/retire/", risk_views.RiskRetireView.as_view(), name="risk_retire"),
+    path("risks/board/<int:pk>/", risk_views.RiskBoardView.as_view(), name="risk_board"),
+    path("reports/", report_views.ReportListView.as_view(), name="report_list"),
+    path("reports/stats/", report_views.ReportStatsView.as_view(), name="report_stats"),
+    path("reports/<int:pk>/", report_views.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/<int:pk>/photo/", report_views.ReportPhotoView.as_view(), name="report_photo"),
+    path(
+        "reports/<int:pk>/reporter/",
+        report_views.ReportRevealView.as_view(),
+        name="report_reveal",
+    ),
+    path("reports/<int:pk>/assign/", report_views.AssignView.as_view(), name="report_assign"),
+    path(
+        "reports/<int:pk>/investigate/",
+        report_views.InvestigateView.as_view(),
+        name="report_investigate",
+    ),
+    path("reports/<int:pk>/verify/", report_views.VerifyView.as_view(), name="report_verify"),
+    path(
+        "reports/<int:pk>/unfounded/",
+        report_views.UnfoundedView.as_view(),
+        name="report_unfounded",
+    ),
+    path("reports/<int:pk>/reward/", report_views.RewardView.as_view(), name="report_reward"),
 ]
