@@ -102,7 +102,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
         return {
             "period": period,
-            "key_figures": [{"metric": METRIC_BY_CODE[code], **key[code]} for code in KEY_METRICS],
+            "key_figures": [
+                {
+                    "metric": METRIC_BY_CODE[code],
+                    "phrase": key[code]["yoy"].phrase(METRIC_BY_CODE[code].unit),
+                    **key[code],
+                }
+                for code in KEY_METRICS
+            ],
             "region_rows": regions,
             "industry_rows": industries,
             "chart_data": {
@@ -208,12 +215,10 @@ class RankingView(ScopedViewMixin, DetailView):
         return self.render_to_response(context)
 
 
-class RankingSchemeCreateView(ScopedViewMixin, FormView):
-    """A new scheme through reports.services.save_scheme (its unit must be in the user's
-    editorial scope)."""
+class SchemeFormMixin:
+    """The scheme form saved through reports.services.save_scheme (its unit must be in the
+    user's editorial scope)."""
 
-    model = RankingScheme
-    scope_action = Action.CHANGE
     template_name = "reports/ranking_form.html"
     form_class = RankingSchemeForm
     scheme = None
@@ -237,8 +242,18 @@ class RankingSchemeCreateView(ScopedViewMixin, FormView):
         return super().get_context_data(scheme=self.scheme, **kwargs)
 
 
-class RankingSchemeUpdateView(SingleObjectMixin, RankingSchemeCreateView):
+class RankingSchemeCreateView(ScopedViewMixin, SchemeFormMixin, FormView):
+    """A new 赛马 scheme."""
+
+    model = RankingScheme
+    scope_action = Action.CHANGE
+
+
+class RankingSchemeUpdateView(ScopedViewMixin, SingleObjectMixin, SchemeFormMixin, FormView):
     """Change a scheme: only where the user may change it (404 elsewhere)."""
+
+    model = RankingScheme
+    scope_action = Action.CHANGE
 
     def get_form_kwargs(self):
         self.scheme = self.object

@@ -21,7 +21,7 @@ from hazards.models import Hazard
 from orgs.constants import Level
 from orgs.models import Enterprise
 from reports import rollups
-from reports.models import Job, RankingScheme
+from reports.models import Job, RankingScheme, Rollup, RollupGeneration, RollupState
 
 AS_OF = date(2026, 5, 20)
 _numbers = count(1)
@@ -136,3 +136,35 @@ def reports_world(w):
     )
     w.rollup_data = r
     return r
+
+
+def ready_generation(as_of: date) -> RollupGeneration:
+    """An empty generation swapped in, for tests that set figures by hand."""
+    generation = RollupGeneration.objects.create(
+        kind=RollupGeneration.Kind.ON_DEMAND, status=RollupGeneration.Status.READY, as_of=as_of
+    )
+    RollupState.objects.update_or_create(
+        pk=RollupState.SINGLETON_ID, defaults={"current": generation}
+    )
+    return generation
+
+
+def set_figures(generation, unit, period, **values) -> None:
+    """Subtree figures of `unit` for `period` (metric=value keyword arguments)."""
+    Rollup.objects.bulk_create(
+        Rollup(
+            generation=generation,
+            org_unit=unit,
+            org_path=unit.path,
+            province_id=unit.province_id,
+            city_id=unit.city_id,
+            county_id=unit.county_id,
+            township_id=unit.township_id,
+            period_kind=period.kind,
+            period_start=period.start,
+            period_end=period.end,
+            metric=metric,
+            subtree_value=value,
+        )
+        for metric, value in values.items()
+    )
