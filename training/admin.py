@@ -52,6 +52,8 @@ class CertificateAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "is_void"]
     search_fields = ["number", "holder__name"]
     list_select_related = ["holder", "enterprise"]
+    # A number that is an ID number is shown masked, as in the pages.
+    exclude = ["number_hash", "number_encrypted"]
 
 
 @admin.register(Drill)

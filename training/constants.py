@@ -71,11 +71,23 @@ class DrillKind(models.TextChoices):
 
 
 # Drill frequency (seeds 002, 003): once a year; every half year in high-risk industries and
-# elderly care.
+# elderly care. Counted on the drills of the unit's plans (综合, 专项, 疏散逃生, 桌面推演).
 DRILL_INTERVAL_MONTHS = 12
 HIGH_RISK_DRILL_INTERVAL_MONTHS = 6
+# A separate requirement of every unit (生产安全事故应急预案管理办法 第三十三条): its on-site
+# response procedures (现场处置方案) drilled at least every half year. Only 现场处置 drills
+# count for it, and they do not count for the requirement above: otherwise the half-yearly
+# on-site drill alone would satisfy the yearly one and that rule would say nothing.
+ON_SITE_DRILL_INTERVAL_MONTHS = 6
 # Days before a unit falls out of drill compliance at which its users are reminded.
 DRILL_REMINDER_DAYS = (30, 7)
+
+
+class DrillRequirement(models.TextChoices):
+    """The two drill requirements a unit is checked against."""
+
+    GENERAL = "general", _("应急预案演练")
+    ON_SITE = "on_site", _("现场处置方案演练")
 
 
 class DrillStatus(models.TextChoices):

@@ -3,7 +3,8 @@
 For each demo county: the 12 training classes of seed 004 ("12期培训班、2000余人") spread over
 2024, each demo enterprise's 主要负责人 and 安全管理人员 registered (with generated, valid ID
 numbers) and on the rosters of the classes for their group, special-operation licences in
-every state (valid, due for review, expired), drills (some units overdue) and the
+every state (valid, due for review, expired), drills of the units' plans and of their
+on-site response procedures (some units overdue on either) and the
 安全生产月 / 消防宣传月 / 安全宣传咨询日 events.
 
 Generated from random.Random(2024), so every run builds the same data, and written once: a
@@ -21,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from orgs.constants import Level
 from orgs.models import OrgUnit
-from training import idnumbers
+from training import idnumbers, services
 from training.constants import Audience, AwarenessKind, CertificateKind, DrillKind
 from training.dates import add_years
 from training.models import (
@@ -65,14 +66,14 @@ def seed(world, today: date | None = None) -> list[TrainingSession]:
     if TrainingSession.objects.filter(org_unit__in=counties).exists():
         return []
     rng = random.Random(2024)
-    people = _people(world, rng)
+    people, numbers = _people(world, rng)
     sessions = []
     for county in counties:
         enterprises = [e for e in world.enterprises if e.county_id == county.pk]
         sessions += _sessions(county, enterprises, people, rng)
         _drills(enterprises, rng, today)
         _events(county, rng)
-    _certificates(people, rng, today)
+    _certificates(people, numbers, rng, today)
     return sessions
 
 
@@ -86,9 +87,10 @@ def _id_number(rng, region_code: str) -> str:
     return first17 + idnumbers.check_character(first17)
 
 
-def _people(world, rng) -> dict[int, list[Person]]:
-    """Each enterprise's principal, safety manager and a special-operation worker."""
-    rows = []
+def _people(world, rng) -> tuple[dict[int, list[Person]], dict[str, str]]:
+    """Each enterprise's principal, safety manager and a special-operation worker; and the
+    generated ID numbers by their hash (a 特种作业操作证 is numbered by its holder's)."""
+    rows, numbers = [], {}
     units = OrgUnit.objects.in_bulk({e.org_unit_id for e in world.enterprises})
     for enterprise in world.enterprises:
         code = units[enterprise.org_unit_id].division_code
@@ -98,6 +100,7 @@ def _people(world, rng) -> dict[int, list[Person]]:
             (Audience.SPECIAL_WORKER, rng.choice(OPERATIONS)),
         ):
             number = _id_number(rng, code)
+            numbers[idnumbers.lookup_hash(number)] = number
             person = Person(
                 name=enterprise.principal_name if category == Audience.PRINCIPAL else _name(rng),
                 category=category,
@@ -114,7 +117,7 @@ def _people(world, rng) -> dict[int, list[Person]]:
     by_enterprise: dict[int, list[Person]] = {}
     for person in Person.objects.filter(enterprise__in=world.enterprises):
         by_enterprise.setdefault(person.enterprise_id, []).append(person)
-    return by_enterprise
+    return by_enterprise, numbers
 
 
 def _sessions(county, enterprises, people, rng) -> list[TrainingSession]:
@@ -160,9 +163,9 @@ def _sessions(county, enterprises, people, rng) -> list[TrainingSession]:
     return sessions
 
 
-def _certificates(people, rng, today) -> None:
+def _certificates(people, numbers, rng, today) -> None:
     rows = []
-    for index, person in enumerate(
+    for person in (
         p for group in people.values() for p in group if p.category == Audience.SPECIAL_WORKER
     ):
         # Issued 1 to 7 years ago: some valid, some due for review, some expired.
@@ -171,15 +174,22 @@ def _certificates(people, rng, today) -> None:
             holder=person,
             kind=CertificateKind.SPECIAL_OPERATION,
             operation=person.position,
-            number=f"T{issued:%Y}{index:06d}",
             issuing_authority="应急管理厅",
             issued_on=issued,
             review_due_on=add_years(issued, 3),
             expires_on=add_years(issued, 6),
         )
+        # Numbered by the holder's ID number, as the cards are: stored masked.
+        services.set_certificate_number(certificate, numbers[person.id_number_hash], {})
         certificate.copy_location()
         rows.append(certificate)
     bulk_create_with_history(rows, Certificate, batch_size=500)
+
+
+# The kinds of drill that count for a unit's plans; 现场处置 drills have their own rule.
+PLAN_DRILLS = [kind for kind in DrillKind.values if kind != DrillKind.ON_SITE]
+SCENARIOS = ["储罐区泄漏", "车间火灾", "人员中毒窒息", "夜间疏散"]
+ON_SITE_SCENARIOS = ["反应釜超温现场处置", "配电室起火现场处置", "有限空间作业中毒窒息现场处置"]
 
 
 def _drills(enterprises, rng, today) -> None:
@@ -187,15 +197,19 @@ def _drills(enterprises, rng, today) -> None:
     for enterprise in enterprises:
         # Most units drilled recently; a fifth last drilled long ago (overdue).
         last = today - timedelta(days=rng.randint(20, 150 if rng.random() < 0.8 else 500))
-        for held_on in (last, last - timedelta(days=rng.randint(150, 200))):
+        held = [(day, rng.choice(PLAN_DRILLS)) for day in (last, last - timedelta(days=170))]
+        # On-site response drills every half year; a few units have let them lapse.
+        on_site = today - timedelta(days=rng.randint(10, 160 if rng.random() < 0.85 else 300))
+        held.append((on_site, DrillKind.ON_SITE))
+        for held_on, kind in held:
             drill = Drill(
                 enterprise=enterprise,
                 org_unit=enterprise.org_unit,
                 held_on=held_on,
-                kind=rng.choice(list(DrillKind.values)),
+                kind=kind,
                 unscripted=rng.random() < 0.3,
                 participants=rng.randint(15, 120),
-                scenario=rng.choice(["储罐区泄漏", "车间火灾", "人员中毒窒息", "夜间疏散"]),
+                scenario=rng.choice(ON_SITE_SCENARIOS if kind == DrillKind.ON_SITE else SCENARIOS),
                 evaluation="演练组织有序，响应及时。",
                 plan_revision=rng.choice(["", "补充夜间值班人员联络方式", "调整疏散集合点"]),
             )

@@ -17,6 +17,7 @@ from training.constants import (
     DrillKind,
 )
 from training.models import AwarenessEvent, Certificate, Drill, Person, TrainingSession
+from training.services import certificate_number_q
 from training.stats import certificate_status_q
 
 
@@ -87,7 +88,7 @@ class CertificateFilter(LocatedFilterSet):
         return queryset.filter(certificate_status_q(timezone.localdate())[value])
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(number__icontains=value) | Q(holder__name__icontains=value))
+        return queryset.filter(certificate_number_q(value) | Q(holder__name__icontains=value))
 
 
 class DrillFilter(LocatedFilterSet):

@@ -141,21 +141,36 @@ class SessionForm(OrganiserForm):
         return data
 
 
-class PersonForm(OrganiserForm):
-    """Registering a person one at a time; the ID number is checked (GB 11643) and stored
-    protected by the service, never kept on the model in clear."""
+class UnechoedTextInput(forms.TextInput):
+    """A text box that never writes a value into the page, not even the one just posted: an
+    ID number is typed in, never shown back in clear (a form re-shown with errors is empty)."""
 
-    id_number = forms.CharField(
-        label=_("身份证号码"),
+    def format_value(self, value):
+        return None
+
+
+def id_number_field(label, help_text) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=18,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text=_("18位居民身份证号码；登记后仅显示后4位。"),
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=help_text,
     )
+
+
+class PersonForm(OrganiserForm):
+    """Registering or editing a person; the ID number is checked (GB 11643) and stored
+    protected by the service, never kept on the model in clear nor shown in the form. On an
+    edit, an empty box keeps the registered number."""
+
+    id_number = id_number_field(_("身份证号码"), _("18位居民身份证号码；登记后仅显示后4位。"))
+    clear_id_number = forms.BooleanField(label=_("删除已登记的身份证号码"), required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Person
-        fields = ["org_unit", "enterprise", "name", "category", "position", "phone"]
+        fields = ["org_unit", "enterprise", "name", "category", "position", "phone", "is_active"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel"})}
 
     def __init__(self, *args, **kwargs):
@@ -166,9 +181,38 @@ class PersonForm(OrganiserForm):
             self.fields["org_unit"].help_text = _(
                 "政府部门或乡镇（街道）的人员填写；企业人员选择企业。"
             )
+        person = self.instance
+        if not person.pk:
+            for name in ("clear_id_number", "expected_version", "is_active"):
+                del self.fields[name]
+            return
+        self.fields["expected_version"].initial = person.version
+        if person.id_number_last4:
+            self.fields["id_number"].label = _("更换身份证号码")
+            self.fields["id_number"].help_text = _(
+                "已登记：%(masked)s。不更换请留空；填写的新号码须通过校验，将替换原号码。"
+            ) % {"masked": person.masked_id_number}
+        else:
+            del self.fields["clear_id_number"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("clear_id_number") and cleaned.get("id_number"):
+            raise forms.ValidationError(_("删除身份证号码时不能同时填写新号码。"))
+        return cleaned
 
     def service_data(self) -> dict:
-        return dict(self.cleaned_data)
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("expected_version", "clear_id_number")
+        }
+        if self.cleaned_data.get("clear_id_number"):
+            data["id_number"] = ""
+        elif self.instance.pk and not data.get("id_number"):
+            # Left empty on an edit: the registered number stays.
+            data.pop("id_number", None)
+        return data
 
 
 class HolderChoiceField(forms.ModelChoiceField):
@@ -214,6 +258,61 @@ class CertificateForm(ScopedModelFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class RenewCertificateForm(forms.Form):
+    """复审 (a review passed) or 换证 (a new card): the service recomputes the dates; the
+    certificate's history keeps the old ones."""
+
+    reviewed_on = forms.DateField(
+        label=_("复审日期"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("复审合格的日期；下次复审为3年后，不超过有效期。"),
+    )
+    issued_on = forms.DateField(
+        label=_("换证日期"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("换发新证的日期；复审日期和有效期由此重新计算。"),
+    )
+    number = forms.CharField(
+        label=_("新证编号"),
+        required=False,
+        max_length=50,
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("换证且编号改变时填写；编号为身份证号码的，保存后仅显示后4位。"),
+    )
+    issuing_authority = forms.CharField(label=_("发证机关"), required=False, max_length=100)
+    expires_on = forms.DateField(
+        label=_("新证有效期至"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("换证时填写；不填则为换证日期后6年。"),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, certificate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = certificate.version
+        today = timezone.localdate().isoformat()
+        for name in ("reviewed_on", "issued_on"):
+            self.fields[name].widget.attrs["max"] = today
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reviewed_on") and cleaned.get("issued_on"):
+            raise forms.ValidationError(_("复审和换证请分别办理：只填写其中一个日期。"))
+        if cleaned.get("reviewed_on") and (cleaned.get("number") or cleaned.get("expires_on")):
+            raise forms.ValidationError(_("新证编号和有效期只在换证时填写。"))
+        return cleaned
+
+    def service_data(self) -> dict:
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if v not in (None, "") and k != "expected_version"
+        }
 
 
 class RosterImportForm(forms.Form):
@@ -316,7 +415,7 @@ def person_search_form(data):
 
 def certificate_search_form(data):
     form = SearchForm(data, statuses=CertificateStatus.choices)
-    form.fields["q"].label = _("持证人、证书编号或作业类别")
+    form.fields["q"].label = _("持证人、证书编号、作业类别或企业")
     form.fields["status"].label = _("证书状态")
     return form
 
@@ -326,6 +425,28 @@ def drill_search_form(data):
     form.fields["q"].label = _("单位名称")
     form.fields["status"].label = _("演练情况")
     return form
+
+
+class TrainingStatsForm(ScopedModelFormMixin, forms.Form):
+    """The unit (any in scope; its subtree counts) and period of the training statistics."""
+
+    unit = OrgUnitChoiceField(
+        OrgUnit.objects.order_by("path"),
+        label=_("统计单位"),
+        required=False,
+        empty_label=_("本人管辖范围"),
+    )
+    period_start = forms.DateField(label=_("起始日期"), required=False, widget=DATE_INPUT)
+    period_end = forms.DateField(label=_("截止日期"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        cleaned = super().clean()
+        end = cleaned.get("period_end") or timezone.localdate()
+        cleaned["period_end"] = end
+        cleaned["period_start"] = cleaned.get("period_start") or end.replace(month=1, day=1)
+        if cleaned["period_start"] > end:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期。"))
+        return cleaned
 
 
 class CoverageForm(ScopedModelFormMixin, forms.Form):

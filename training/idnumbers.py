@@ -31,14 +31,18 @@ def check_character(first17: str) -> str:
     return CHECK_CHARACTERS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def looks_like_id_number(value: str) -> bool:
+    """Shaped like an 18-character ID number: then it is one, or a mistyped one."""
+    number = normalise(value)
+    return (
+        len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")
+    )
+
+
 def validate_id_number(value: str) -> str:
     """The normalised 18-character number, or a Chinese ValidationError."""
     number = normalise(value)
-    if (
-        len(number) != 18
-        or not number[:17].isdigit()
-        or not (number[17].isdigit() or number[17] == "X")
-    ):
+    if not looks_like_id_number(number):
         raise ValidationError(
             _("身份证号码应为18位（前17位为数字，末位为数字或X）。"), code="format"
         )

@@ -247,6 +247,11 @@ class Certificate(ScopedModel):
 
     Reviewed (复审) every 3 years and valid 6 years by default; the daily job reminds 60, 30
     and 7 days before each date and flags the holder's enterprise once it has expired.
+
+    A 特种作业操作证's number is usually its holder's ID number. Such a number is protected
+    as Person's is (training.idnumbers): `number` keeps only the mask, the clear value is
+    encrypted, and the keyed hash of every number (ID or not) is what uniqueness and
+    exact-number search use.
     """
 
     holder = models.ForeignKey(
@@ -269,6 +274,9 @@ class Certificate(ScopedModel):
         _("作业类别"), max_length=100, blank=True, help_text=_("如：电工作业、焊接与热切割作业。")
     )
     number = models.CharField(_("证书编号"), max_length=50)
+    number_hash = models.CharField(max_length=64, editable=False)
+    # Set only when the number is an ID number (then `number` holds its mask).
+    number_encrypted = models.TextField(blank=True, editable=False)
     issuing_authority = models.CharField(_("发证机关"), max_length=100, blank=True)
     issued_on = models.DateField(_("初领日期"))
     review_due_on = models.DateField(_("应复审日期"))
@@ -279,7 +287,8 @@ class Certificate(ScopedModel):
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = history()
+    # As for Person: history keeps the masked number, never its hash or encrypted form.
+    history = history(excluded_fields=["number_hash", "number_encrypted"])
 
     class Meta(ScopedModel.Meta):
         verbose_name = _("证书")
@@ -287,7 +296,7 @@ class Certificate(ScopedModel):
         ordering = ["expires_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "number"],
+                fields=["kind", "number_hash"],
                 name="training_certificate_unique_number",
                 violation_error_message=_("该证书编号已登记。"),
             )
@@ -299,6 +308,10 @@ class Certificate(ScopedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def number_is_id_number(self) -> bool:
+        return bool(self.number_encrypted)
 
     def copy_location(self):
         # A certificate lies where its holder works, so the holder's unit sees it.

@@ -34,8 +34,10 @@ from training.constants import (
     DRILL_REMINDER_DAYS,
     HIGH_RISK_DRILL_INTERVAL_MONTHS,
     KEY_GROUPS,
+    ON_SITE_DRILL_INTERVAL_MONTHS,
     Audience,
     CertificateStatus,
+    DrillKind,
     DrillStatus,
     TrainingStatus,
 )
@@ -157,36 +159,62 @@ def drill_interval_q() -> Q:
     )
 
 
+def _drill_status(last_field: str, overdue: Q, due_soon: Q) -> Case:
+    return Case(
+        When(**{f"{last_field}__isnull": True}, then=Value(DrillStatus.OVERDUE.value)),
+        When(overdue, then=Value(DrillStatus.OVERDUE.value)),
+        When(due_soon, then=Value(DrillStatus.DUE_SOON.value)),
+        default=Value(DrillStatus.COMPLIANT.value),
+    )
+
+
 def drill_compliance(unit_or_queryset, today: date) -> QuerySet:
     """Active enterprises annotated with their drill compliance on `today`.
 
     `unit_or_queryset`: an OrgUnit (its subtree) or an Enterprise queryset (scoped already).
-    A unit is due `interval` months after its last drill (12; 6 for drill_interval_q) and
-    overdue from the day after; never drilled is overdue. Annotations: last_drill_on,
-    drill_interval_months, drill_status (DrillStatus); `drill_due_on(row)` gives the date.
+    Two requirements (training.constants), each due `interval` months after the last drill
+    that counts for it and overdue from the day after; never drilled is overdue:
+    - general: drills other than 现场处置, every 12 months (6 for drill_interval_q);
+    - on-site: 现场处置 drills, every ON_SITE_DRILL_INTERVAL_MONTHS.
+    Annotations: last_drill_on, drill_interval_months, general_drill_status (general);
+    last_on_site_drill_on, on_site_drill_status; drill_status, the worse of the two.
+    `drill_due_on(row)` / `on_site_drill_due_on(row)` give the dates.
     """
     if isinstance(unit_or_queryset, OrgUnit):
         enterprises = Enterprise.objects.within(unit_or_queryset)
     else:
         enterprises = unit_or_queryset
-    last = Drill.objects.filter(enterprise=OuterRef("pk"), held_on__lte=today).order_by("-held_on")
+    held = Drill.objects.filter(enterprise=OuterRef("pk"), held_on__lte=today).order_by("-held_on")
+    general = held.exclude(kind=DrillKind.ON_SITE)
+    on_site = held.filter(kind=DrillKind.ON_SITE)
     half_yearly = drill_interval_q()
     # Due within DUE_SOON_DAYS (due date included) = overdue on the day after that.
     soon = today + timedelta(days=DUE_SOON_DAYS + 1)
     cutoffs = {
         months: (earliest_still_due(today, months), earliest_still_due(soon, months))
-        for months in (DRILL_INTERVAL_MONTHS, HIGH_RISK_DRILL_INTERVAL_MONTHS)
+        for months in (
+            DRILL_INTERVAL_MONTHS,
+            HIGH_RISK_DRILL_INTERVAL_MONTHS,
+            ON_SITE_DRILL_INTERVAL_MONTHS,
+        )
     }
 
-    def before(index):
+    def general_before(index):
         return Q(
             half_yearly, last_drill_on__lt=cutoffs[HIGH_RISK_DRILL_INTERVAL_MONTHS][index]
         ) | Q(~half_yearly, last_drill_on__lt=cutoffs[DRILL_INTERVAL_MONTHS][index])
 
+    def on_site_before(index):
+        return Q(last_on_site_drill_on__lt=cutoffs[ON_SITE_DRILL_INTERVAL_MONTHS][index])
+
+    def either(status):
+        return Q(general_drill_status=status) | Q(on_site_drill_status=status)
+
     return (
         enterprises.filter(is_active=True)
         .annotate(
-            last_drill_on=Subquery(last.values("held_on")[:1]),
+            last_drill_on=Subquery(general.values("held_on")[:1]),
+            last_on_site_drill_on=Subquery(on_site.values("held_on")[:1]),
             drill_interval_months=Case(
                 When(half_yearly, then=Value(HIGH_RISK_DRILL_INTERVAL_MONTHS)),
                 default=Value(DRILL_INTERVAL_MONTHS),
@@ -194,21 +222,55 @@ def drill_compliance(unit_or_queryset, today: date) -> QuerySet:
             ),
         )
         .annotate(
+            general_drill_status=_drill_status(
+                "last_drill_on", general_before(0), general_before(1)
+            ),
+            on_site_drill_status=_drill_status(
+                "last_on_site_drill_on", on_site_before(0), on_site_before(1)
+            ),
+        )
+        .annotate(
             drill_status=Case(
-                When(last_drill_on__isnull=True, then=Value(DrillStatus.OVERDUE.value)),
-                When(before(0), then=Value(DrillStatus.OVERDUE.value)),
-                When(before(1), then=Value(DrillStatus.DUE_SOON.value)),
+                When(either(DrillStatus.OVERDUE), then=Value(DrillStatus.OVERDUE.value)),
+                When(either(DrillStatus.DUE_SOON), then=Value(DrillStatus.DUE_SOON.value)),
                 default=Value(DrillStatus.COMPLIANT.value),
             )
         )
     )
 
 
+# Units needing attention first.
+URGENCY = (DrillStatus.OVERDUE, DrillStatus.DUE_SOON, DrillStatus.COMPLIANT)
+
+
+def by_urgency(rows: QuerySet) -> QuerySet:
+    """Rows of `drill_compliance` overdue first, then due soon; within each, the units that
+    drilled longest ago (or never) first."""
+    return rows.order_by(
+        Case(
+            *(When(drill_status=status, then=Value(rank)) for rank, status in enumerate(URGENCY)),
+            output_field=IntegerField(),
+        ),
+        F("last_drill_on").asc(nulls_first=True),
+        F("last_on_site_drill_on").asc(nulls_first=True),
+        "name",
+        "pk",
+    )
+
+
 def drill_due_on(row) -> date | None:
-    """The last day a row of `drill_compliance` is compliant; None when never drilled."""
+    """The last day a row of `drill_compliance` meets the general requirement; None when it
+    never drilled."""
     if row.last_drill_on is None:
         return None
     return add_months(row.last_drill_on, row.drill_interval_months)
+
+
+def on_site_drill_due_on(row) -> date | None:
+    """The last day a row of `drill_compliance` meets the on-site requirement."""
+    if row.last_on_site_drill_on is None:
+        return None
+    return add_months(row.last_on_site_drill_on, ON_SITE_DRILL_INTERVAL_MONTHS)
 
 
 def certificate_status_q(today: date) -> dict[str, Q]:
@@ -242,6 +304,18 @@ def with_expired_certificates(enterprises: QuerySet, today: date) -> QuerySet:
     )
     return enterprises.annotate(
         expired_certificates=Coalesce(Subquery(expired, output_field=IntegerField()), 0)
+    )
+
+
+def flagged_enterprises(certificates: QuerySet, today: date) -> QuerySet:
+    """The enterprises holding expired certificates among `certificates` (scoped already),
+    the most first: dicts of enterprise, enterprise__name, expired. One grouped query over
+    the expired certificates only."""
+    return (
+        certificates.filter(is_void=False, expires_on__lt=today, enterprise__isnull=False)
+        .values("enterprise", "enterprise__name")
+        .annotate(expired=Count("pk"))
+        .order_by("-expired", "enterprise__name")
     )
 
 
@@ -286,12 +360,15 @@ def training_stats(unit: OrgUnit, period_start: date, period_end: date, *, user=
     enterprises = scoped(Enterprise)
     drills = scoped(Drill).filter(held_on__gte=period_start, held_on__lte=period_end)
     drill_counts = drills.aggregate(
-        held=Count("pk"), unscripted=Count("pk", filter=Q(unscripted=True))
+        held=Count("pk"),
+        unscripted=Count("pk", filter=Q(unscripted=True)),
+        on_site=Count("pk", filter=Q(kind=DrillKind.ON_SITE)),
     )
     compliance = drill_compliance(enterprises, period_end).aggregate(
         units=Count("pk"),
         overdue=Count("pk", filter=Q(drill_status=DrillStatus.OVERDUE)),
         due_soon=Count("pk", filter=Q(drill_status=DrillStatus.DUE_SOON)),
+        on_site_overdue=Count("pk", filter=Q(on_site_drill_status=DrillStatus.OVERDUE)),
     )
     events = scoped(AwarenessEvent).filter(held_on__gte=period_start, held_on__lte=period_end)
     event_counts = events.aggregate(events=Count("pk"), reach=Coalesce(Sum("reach"), 0))

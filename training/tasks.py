@@ -7,7 +7,9 @@
   certificate falls in the window of the smallest threshold its date is within, so a day the
   job did not run is caught up the next day; a renewed certificate's new dates start afresh.
 - `send_drill_reminders` (08:45): 30 and 7 days before an enterprise falls out of drill
-  compliance, and once when it does, keyed by the due date (a new drill moves it).
+  compliance, and once when it does, for each requirement on its own (its plans' drills;
+  its on-site response drills every half year), keyed by the requirement and its due date
+  (a new drill moves it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from orgs.constants import Role
 from orgs.models import Enterprise, Membership
 from training.constants import CERTIFICATE_REMINDER_DAYS, DRILL_REMINDER_DAYS, DrillStatus
 from training.models import Certificate
-from training.stats import drill_compliance, drill_due_on
+from training.stats import drill_compliance, drill_due_on, on_site_drill_due_on
 
 # Which certificate dates are reminded of, as users name them.
 # A certificate expired this many days ago is still announced if the job was down that day.
@@ -55,6 +57,12 @@ def _recipients(enterprise_ids, org_unit_ids):
     ).values_list("org_unit_id", "user_id"):
         by_unit[unit_id].add(user_id)
     return by_enterprise, by_unit
+
+
+def _to_each(recipients, title: str, key: str) -> list[Message]:
+    return [
+        Message(recipient_id=user_id, title=title, dedup_key=key) for user_id in sorted(recipients)
+    ]
 
 
 @shared_task(acks_late=True)
@@ -108,55 +116,73 @@ def send_certificate_reminders(today: str | None = None) -> int:
             else:
                 continue
             found = True
-            messages += [
-                Message(recipient_id=user_id, title=title, dedup_key=key)
-                for user_id in sorted(recipients)
-            ]
+            messages += _to_each(recipients, title, key)
         reminded += found
     with transaction.atomic():
         notify_many(messages)
     return reminded
 
 
+# Per requirement: the annotations of `drill_compliance` it is judged on, its due date, and
+# what a reminder asks for. The general requirement keeps the key it had before the on-site
+# one existed, so reminders already sent are not sent again.
+DRILL_TRACKS = (
+    (
+        "general_drill_status",
+        "last_drill_on",
+        drill_due_on,
+        "drill",
+        _("应急演练"),
+    ),
+    (
+        "on_site_drill_status",
+        "last_on_site_drill_on",
+        on_site_drill_due_on,
+        "drill:on_site",
+        _("现场处置方案演练"),
+    ),
+)
+
+
 @shared_task(acks_late=True)
 def send_drill_reminders(today: str | None = None) -> int:
-    """Returns how many enterprises were reminded of (or told of) their drill today."""
+    """Returns how many enterprises were reminded of (or told of) a drill today."""
     day = _day(today)
     units = list(
         drill_compliance(Enterprise.objects.all(), day)
         .exclude(drill_status=DrillStatus.COMPLIANT)
-        # A unit that never drilled has no due date to remind of; the compliance list
-        # shows it as overdue.
-        .filter(last_drill_on__isnull=False)
         .only("pk", "name", "org_unit_id")
     )
     by_enterprise, by_unit = _recipients({u.pk for u in units}, {u.org_unit_id for u in units})
     messages, reminded = [], 0
     for unit in units:
-        due = drill_due_on(unit)
-        days_left = (due - day).days
-        threshold = threshold_for(days_left, DRILL_REMINDER_DAYS)
-        if threshold is not None:
-            title = _("%(name)s应于%(date)s前组织应急演练（剩%(days)d天）") % {
-                "name": unit.name,
-                "date": due.isoformat(),
-                "days": days_left,
-            }
-            key = f"drill:{unit.pk}:{due.isoformat()}:{threshold}"
-        elif days_left < 0:
-            title = _("%(name)s已逾期未组织应急演练（应于%(date)s前）") % {
-                "name": unit.name,
-                "date": due.isoformat(),
-            }
-            key = f"drill:{unit.pk}:{due.isoformat()}:overdue"
-        else:
-            continue
-        reminded += 1
         recipients = by_enterprise[unit.pk] | by_unit[unit.org_unit_id]
-        messages += [
-            Message(recipient_id=user_id, title=title, dedup_key=key)
-            for user_id in sorted(recipients)
-        ]
+        found = False
+        for status_field, last_field, due_on, prefix, what in DRILL_TRACKS:
+            # A requirement never met has no due date to remind of; the compliance list
+            # shows the unit as overdue.
+            if getattr(unit, status_field) == DrillStatus.COMPLIANT or not getattr(
+                unit, last_field
+            ):
+                continue
+            due = due_on(unit)
+            days_left = (due - day).days
+            threshold = threshold_for(days_left, DRILL_REMINDER_DAYS)
+            values = {"name": unit.name, "date": due.isoformat(), "what": what}
+            if threshold is not None:
+                title = _("%(name)s应于%(date)s前组织%(what)s（剩%(days)d天）") % {
+                    **values,
+                    "days": days_left,
+                }
+                key = f"{prefix}:{unit.pk}:{due.isoformat()}:{threshold}"
+            elif days_left < 0:
+                title = _("%(name)s已逾期未组织%(what)s（应于%(date)s前）") % values
+                key = f"{prefix}:{unit.pk}:{due.isoformat()}:overdue"
+            else:
+                continue
+            found = True
+            messages += _to_each(recipients, title, key)
+        reminded += found
     with transaction.atomic():
         notify_many(messages)
     return reminded

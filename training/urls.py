@@ -13,9 +13,15 @@ urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
     path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),
     path("certificates/new/", views.CertificateCreateView.as_view(), name="certificate_create"),
+    path(
+        "certificates/<int:pk>/renew/",
+        views.CertificateRenewView.as_view(),
+        name="certificate_renew",
+    ),
     path("drills/", views.DrillComplianceView.as_view(), name="drill_compliance"),
     path("drills/calendar/", views.DrillCalendarView.as_view(), name="drill_calendar"),
     path("drills/new/", views.DrillCreateView.as_view(), name="drill_create"),
@@ -25,4 +31,6 @@ urlpatterns = [
     path("awareness/new/", views.AwarenessEventCreateView.as_view(), name="awareness_create"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("coverage/export/", views.CoverageExportView.as_view(), name="coverage_export"),
+    path("stats/", views.TrainingStatsView.as_view(), name="stats"),
+    path("stats/export/", views.TrainingStatsExportView.as_view(), name="stats_export"),
 ]

@@ -8,10 +8,11 @@ message on the page.
 
 import calendar
 from datetime import date, timedelta
+from operator import itemgetter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.views import View
 from django.views.generic import (
     CreateView,
     DetailView,
+    FormView,
     ListView,
     TemplateView,
     UpdateView,
@@ -33,18 +35,19 @@ from core.forms import add_validation_error
 from core.uploads import content_type_for
 from core.views import ScopedViewMixin
 from orgs.constants import Action
-from orgs.models import Enterprise
+from orgs.models import Enterprise, OrgUnit
 from orgs.views import ScopeRequiredMixin, scope_allows, xlsx_response
 from training import services
-from training.constants import DrillStatus
 from training.forms import (
     AwarenessEventForm,
     CertificateForm,
     CoverageForm,
     DrillForm,
     PersonForm,
+    RenewCertificateForm,
     RosterImportForm,
     SessionForm,
+    TrainingStatsForm,
     certificate_search_form,
     drill_search_form,
     person_search_form,
@@ -53,9 +56,13 @@ from training.forms import (
 from training.importers import ROSTER_COLUMNS
 from training.models import AwarenessEvent, Certificate, Drill, DrillPhoto, Person, TrainingSession
 from training.stats import (
+    by_urgency,
     coverage,
     drill_compliance,
     drill_due_on,
+    flagged_enterprises,
+    on_site_drill_due_on,
+    training_stats,
     with_certificate_status,
     with_training_status,
 )
@@ -152,23 +159,30 @@ class SessionCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, C
         return services.record_session(form.service_data(), user=self.request.user)
 
 
-class SessionUpdateView(ServiceFormMixin, ScopedViewMixin, UpdateView):
-    """Correct a session; a stale version is a conflict, never an overwrite."""
+class ServiceUpdateView(ServiceFormMixin, ScopedViewMixin, UpdateView):
+    """An edit through `update_service`; a stale version is a conflict, never an overwrite."""
 
-    model = TrainingSession
     scope_action = Action.CHANGE
-    form_class = SessionForm
-    template_name = "training/session_form.html"
     done_message = _lazy("已保存修改。")
-    success_name = "session_detail"
+    update_service = None
 
     def run(self, form):
-        return services.update_session(
+        return type(self).update_service(
             self.object,
             form.service_data(),
             user=self.request.user,
             expected_version=form.cleaned_data["expected_version"],
         )
+
+
+class SessionUpdateView(ServiceUpdateView):
+    """Correct a session."""
+
+    model = TrainingSession
+    form_class = SessionForm
+    template_name = "training/session_form.html"
+    success_name = "session_detail"
+    update_service = services.update_session
 
 
 class SessionDetailView(ScopedViewMixin, DetailView):
@@ -266,6 +280,17 @@ class PersonCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, Cr
         return services.register_person(form.service_data(), user=self.request.user)
 
 
+class PersonUpdateView(ServiceUpdateView):
+    """Correct or move a person. The ID number is never shown: an empty box keeps it, a new
+    one replaces it after the GB 11643 check."""
+
+    model = Person
+    form_class = PersonForm
+    template_name = "training/person_form.html"
+    success_name = "person_detail"
+    update_service = services.update_person
+
+
 class PersonDetailView(ScopedViewMixin, DetailView):
     """One person's training record: sessions, hours, status and licences."""
 
@@ -286,7 +311,11 @@ class PersonDetailView(ScopedViewMixin, DetailView):
             certificates=with_certificate_status(person.certificates.all(), today),
             can_reveal=bool(person.id_number_last4)
             and services.can_reveal_id_number(self.request.user),
+            can_change=Person.objects.restrict(self.request.user, Action.CHANGE)
+            .filter(pk=person.pk)
+            .exists(),
             can_add_certificate=scope_allows(self.request.user, Certificate, Action.ADD),
+            can_renew=scope_allows(self.request.user, Certificate, Action.CHANGE),
             **kwargs,
         )
 
@@ -313,6 +342,10 @@ class PersonRevealView(PersonDetailView):
 # --- Certificates ----------------------------------------------------------------------------
 
 
+# Enterprises flagged for expired certificates above the certificate list.
+FLAGGED_SHOWN = 10
+
+
 class CertificateListView(SearchListMixin, ScopedViewMixin, ListView):
     """持证上岗: licences in scope by expiry, coloured valid / review due / expired."""
 
@@ -329,16 +362,24 @@ class CertificateListView(SearchListMixin, ScopedViewMixin, ListView):
         if query:
             certificates = certificates.filter(
                 Q(holder__name__icontains=query)
-                | Q(number__icontains=query)
+                | services.certificate_number_q(query)
                 | Q(operation__icontains=query)
+                | Q(enterprise__name__icontains=query)
             )
         if data["status"]:
             certificates = certificates.filter(certificate_status=data["status"])
         return certificates.select_related("holder", "enterprise", "org_unit")
 
     def get_context_data(self, **kwargs):
+        scoped = Certificate.objects.restrict(self.request.user, Action.VIEW)
+        flagged = flagged_enterprises(scoped, timezone.localdate())
+        shown = list(flagged[: FLAGGED_SHOWN + 1])
         return super().get_context_data(
-            can_add=scope_allows(self.request.user, Certificate, Action.ADD), **kwargs
+            can_add=scope_allows(self.request.user, Certificate, Action.ADD),
+            can_renew=scope_allows(self.request.user, Certificate, Action.CHANGE),
+            flagged=shown[:FLAGGED_SHOWN],
+            more_flagged=len(shown) > FLAGGED_SHOWN,
+            **kwargs,
         )
 
 
@@ -360,11 +401,49 @@ class CertificateCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixi
         return reverse("training:person_detail", args=[self.object.holder_id])
 
 
+class CertificateRenewView(ServiceFormMixin, ScopedViewMixin, SingleObjectMixin, FormView):
+    """复审 or 换证 of one certificate: new review and expiry dates; the page lists the
+    certificate's earlier dates from its history, which keeps them."""
+
+    model = Certificate
+    scope_action = Action.CHANGE
+    form_class = RenewCertificateForm
+    template_name = "training/certificate_renew.html"
+    done_message = _lazy("已办理复审/换证，提醒按新的日期发送。")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("holder", "enterprise")
+
+    def get_form_kwargs(self):
+        # The form needs the certificate, not the user: the service checks the scope.
+        kwargs = super().get_form_kwargs()
+        del kwargs["user"]
+        return {**kwargs, "certificate": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            certificate=with_certificate_status(
+                Certificate.objects.filter(pk=self.object.pk), timezone.localdate()
+            ).get(),
+            history=self.object.history.select_related("history_user").order_by(
+                "-history_date", "-history_id"
+            ),
+            **kwargs,
+        )
+
+    def run(self, form):
+        return services.renew_certificate(
+            self.object,
+            form.service_data(),
+            user=self.request.user,
+            expected_version=form.cleaned_data["expected_version"],
+        )
+
+    def get_success_url(self):
+        return reverse("training:person_detail", args=[self.object.holder_id])
+
+
 # --- Drills ----------------------------------------------------------------------------------
-
-
-# Units needing attention first.
-URGENCY = (DrillStatus.OVERDUE, DrillStatus.DUE_SOON, DrillStatus.COMPLIANT)
 
 
 class DrillComplianceView(SearchListMixin, ScopedViewMixin, ListView):
@@ -382,22 +461,13 @@ class DrillComplianceView(SearchListMixin, ScopedViewMixin, ListView):
             units = units.filter(name__icontains=data["q"])
         if data["status"]:
             units = units.filter(drill_status=data["status"])
-        return units.select_related("org_unit", "industry").order_by(
-            Case(
-                *(
-                    When(drill_status=status, then=Value(rank))
-                    for rank, status in enumerate(URGENCY)
-                ),
-                output_field=IntegerField(),
-            ),
-            "last_drill_on",
-            "name",
-        )
+        return by_urgency(units.select_related("org_unit", "industry"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for unit in context["object_list"]:
             unit.drill_due_on = drill_due_on(unit)
+            unit.on_site_drill_due_on = on_site_drill_due_on(unit)
         context["can_add"] = scope_allows(self.request.user, Drill, Action.ADD)
         return context
 
@@ -591,3 +661,97 @@ class CoverageExportView(CoverageMixin, View):
             "未覆盖人员", NOT_COVERED_COLUMNS, result.not_covered.iterator(chunk_size=1000)
         )
         return xlsx_response(builder.to_bytes(), _("培训覆盖率.xlsx"))
+
+
+# --- Statistics ------------------------------------------------------------------------------
+
+
+class TrainingStatsMixin(ScopedViewMixin):
+    """The figures of training.stats.training_stats for the unit and period asked, counting
+    only what the user sees. The unit defaults to the highest one in the user's scope."""
+
+    model = OrgUnit
+
+    def figures(self):
+        """(form, figures or None) for the query string."""
+        form = TrainingStatsForm(self.request.GET, user=self.request.user)
+        if not form.is_valid():
+            return form, None
+        data = form.cleaned_data
+        units = self.get_queryset()
+        unit = data["unit"] or units.exclude(parent__in=units).order_by("depth", "path").first()
+        if unit is None:
+            return form, None
+        figures = training_stats(
+            unit, data["period_start"], data["period_end"], user=self.request.user
+        )
+        return form, figures
+
+
+class TrainingStatsView(TrainingStatsMixin, TemplateView):
+    """培训演练统计: sessions, attendance and hours by audience, coverage of the key groups,
+    certificates, drills and units overdue, awareness events; export to .xlsx."""
+
+    template_name = "training/stats.html"
+
+    def get_context_data(self, **kwargs):
+        form, figures = self.figures()
+        return super().get_context_data(form=form, figures=figures, **kwargs)
+
+
+def stats_rows(figures) -> list[tuple[str, object]]:
+    """The statistics page's figures as (item, value) rows, in the page's order."""
+    coverage_figures = figures["key_group_coverage"]
+    certificates, drills = figures["certificates"], figures["drills"]
+    return [
+        ("统计单位", figures["unit"].name),
+        ("起始日期", figures["period_start"]),
+        ("截止日期", figures["period_end"]),
+        ("培训班（期）", figures["sessions"]),
+        ("参训（人次）", figures["attendance"]),
+        ("培训量（人·学时）", figures["person_hours"]),
+        ("重点人员应培训（人）", coverage_figures["total"]),
+        ("重点人员已培训（人）", coverage_figures["covered"]),
+        ("重点人员覆盖率（%）", coverage_figures["share"]),
+        ("证书有效（本）", certificates["valid"]),
+        ("证书待复审（本）", certificates["review_due"]),
+        ("证书已过期（本）", certificates["expired"]),
+        ("开展演练（次）", drills["held"]),
+        ("其中无脚本演练（次）", drills["unscripted"]),
+        ("其中现场处置方案演练（次）", drills["on_site"]),
+        ("纳入演练考核单位（家）", drills["units"]),
+        ("期末逾期未演练单位（家）", drills["overdue"]),
+        ("其中现场处置方案演练逾期（家）", drills["on_site_overdue"]),
+        ("期末即将到期单位（家）", drills["due_soon"]),
+        ("宣传活动（场）", figures["awareness"]["events"]),
+        ("宣传覆盖（人次）", figures["awareness"]["reach"]),
+    ]
+
+
+AUDIENCE_COLUMNS = [
+    ExportColumn("培训对象", itemgetter("label"), 16),
+    ExportColumn("培训班（期）", itemgetter("sessions"), 14),
+    ExportColumn("参训（人次）", itemgetter("attendance"), 14),
+    ExportColumn("培训量（人·学时）", itemgetter("person_hours"), 18),
+]
+
+
+class TrainingStatsExportView(TrainingStatsMixin, View):
+    """The statistics as .xlsx: the figures, and sessions / attendance / hours by audience."""
+
+    def get(self, request):
+        figures = self.figures()[1]
+        if figures is None:
+            # The page shows what is wrong with the filter.
+            return HttpResponseRedirect(f"{reverse('training:stats')}?{request.GET.urlencode()}")
+        builder = XlsxBuilder()
+        builder.add_sheet(
+            "概况",
+            [
+                ExportColumn("项目", itemgetter(0), 30),
+                ExportColumn("数值", itemgetter(1), 20),
+            ],
+            stats_rows(figures),
+        )
+        builder.add_sheet("分培训对象", AUDIENCE_COLUMNS, figures["by_audience"])
+        return xlsx_response(builder.to_bytes(), _("培训演练统计.xlsx"))

@@ -1,11 +1,13 @@
 """Drill compliance in a real browser (Debian's chromium) on a phone: the township sees its
-chemical plant overdue; the plant records an evacuation drill with photos from the phone;
-the township then sees the plant compliant.
+chemical plant overdue (its on-site response drill done, its plans' drill never); the plant
+records an evacuation drill with photos from the phone; the township then sees the plant
+compliant.
 
 Screenshots are kept under the test's output directory (test-results/…) as CI artefacts.
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.campaigns.test_views import PNG
+from training import services
+from training.constants import DrillKind
 from training.models import Drill
 
 PHONE = {"width": 390, "height": 844}
@@ -49,7 +53,17 @@ def test_enterprise_records_a_drill_and_the_township_sees_it_compliant(
         photo.write_bytes(PNG)
     page.set_viewport_size(PHONE)
 
-    # 招贤镇: the chemical plant (high risk: every half year) has never drilled.
+    # 招贤镇: the chemical plant (high risk: every half year) drilled its on-site response
+    # procedures last month but has never drilled its plans.
+    services.record_drill(
+        {
+            "enterprise": world.ent_zhaoxian,
+            "held_on": timezone.localdate() - timedelta(days=30),
+            "kind": DrillKind.ON_SITE,
+            "scenario": "反应釜超温现场处置",
+        },
+        user=world.enterprise_user,
+    )
     log_in(page, live_server.url, "township_staff", world.password, "/training/drills/")
     expect(plant_row(page)).to_contain_text("逾期未演练")
     expect(plant_row(page)).to_contain_text("每半年")
@@ -93,7 +107,7 @@ def test_enterprise_records_a_drill_and_the_township_sees_it_compliant(
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
     page.screenshot(path=shots / "phone-drill-recorded.png", full_page=True)
-    drill = Drill.objects.get()
+    drill = Drill.objects.get(kind=DrillKind.EVACUATION)
     assert drill.unscripted and drill.participants == 42 and drill.photos.count() == 2
     page.context.close()
 

@@ -10,7 +10,12 @@ from orgs.models import Enterprise
 from tests.training.factories import training_world
 from training import services
 from training.constants import Audience, DrillKind, DrillStatus, TrainingStatus
-from training.stats import drill_compliance, drill_due_on, with_expired_certificates
+from training.stats import (
+    drill_compliance,
+    drill_due_on,
+    on_site_drill_due_on,
+    with_expired_certificates,
+)
 from training.tasks import send_certificate_reminders, send_drill_reminders
 
 
@@ -90,21 +95,27 @@ def test_high_risk_new_worker_72_then_20_ordinary_worker_none(world, person, att
     assert status(ordinary, date(2026, 3, 2))["status"] == TrainingStatus.NOT_REQUIRED
 
 
-def _drill(world, enterprise, held_on, user=None):
+def _drill(world, enterprise, held_on, user=None, kind=DrillKind.EVACUATION):
     return services.record_drill(
-        {
-            "enterprise": enterprise,
-            "held_on": held_on,
-            "kind": DrillKind.EVACUATION,
-            "scenario": "疏散逃生",
-        },
+        {"enterprise": enterprise, "held_on": held_on, "kind": kind, "scenario": "疏散逃生"},
         user=user or world.province_admin,
     )
 
 
+def _row(enterprise, day):
+    return drill_compliance(Enterprise.objects.filter(pk=enterprise.pk), day).get()
+
+
 def _status(enterprise, day):
-    row = drill_compliance(Enterprise.objects.filter(pk=enterprise.pk), day).get()
-    return row.drill_status, drill_due_on(row)
+    """The general requirement (plans' drills): status and last compliant day."""
+    row = _row(enterprise, day)
+    return row.general_drill_status, drill_due_on(row)
+
+
+def _on_site(enterprise, day):
+    """The on-site requirement, and the unit's overall status."""
+    row = _row(enterprise, day)
+    return row.on_site_drill_status, on_site_drill_due_on(row), row.drill_status
 
 
 def test_drill_yearly_by_default_overdue_the_day_after(world):
@@ -128,6 +139,79 @@ def test_drill_half_yearly_for_high_risk_and_elderly_care(world):
     assert _status(care, date(2026, 3, 1))[0] == DrillStatus.OVERDUE
     never = world.ent_luoting
     assert _status(never, date(2025, 1, 1))[0] == DrillStatus.OVERDUE
+
+
+def test_on_site_drill_every_six_months_even_for_a_yearly_unit(world):
+    ordinary = world.ent_zhaoxian_2
+    world.construction.high_risk = False
+    world.construction.save()
+    _drill(world, ordinary, date(2025, 2, 28))  # general: yearly, due 2026-02-28
+    # Never drilled on site: the unit is overdue although its yearly drill is done.
+    assert _on_site(ordinary, date(2025, 3, 1)) == (DrillStatus.OVERDUE, None, DrillStatus.OVERDUE)
+    assert _status(ordinary, date(2025, 3, 1))[0] == DrillStatus.COMPLIANT
+    _drill(world, ordinary, date(2025, 3, 31), kind=DrillKind.ON_SITE)
+    due = date(2025, 9, 30)
+    assert _on_site(ordinary, date(2025, 8, 30)) == (
+        DrillStatus.COMPLIANT,
+        due,
+        DrillStatus.COMPLIANT,
+    )
+    # 30 days before: due soon; the due day itself still compliant; overdue the day after.
+    assert _on_site(ordinary, date(2025, 8, 31)) == (
+        DrillStatus.DUE_SOON,
+        due,
+        DrillStatus.DUE_SOON,
+    )
+    assert _on_site(ordinary, due) == (DrillStatus.DUE_SOON, due, DrillStatus.DUE_SOON)
+    assert _on_site(ordinary, date(2025, 10, 1)) == (DrillStatus.OVERDUE, due, DrillStatus.OVERDUE)
+    # …while the yearly requirement is still met: an on-site drill never counts for it.
+    assert _status(ordinary, date(2025, 10, 1)) == (DrillStatus.COMPLIANT, date(2026, 2, 28))
+
+
+def test_on_site_drill_counts_only_for_its_own_requirement(world):
+    plant = world.ent_zhaoxian  # high risk: both requirements every half year
+    _drill(world, plant, date(2025, 8, 31), kind=DrillKind.ON_SITE)
+    assert _status(plant, date(2025, 9, 1)) == (DrillStatus.OVERDUE, None)
+    _drill(world, plant, date(2025, 9, 1), kind=DrillKind.COMPREHENSIVE)
+    # 31 August + 6 months is the last day of February.
+    assert _on_site(plant, date(2026, 2, 28)) == (
+        DrillStatus.DUE_SOON,
+        date(2026, 2, 28),
+        DrillStatus.DUE_SOON,
+    )
+    assert _on_site(plant, date(2026, 3, 1))[0::2] == (DrillStatus.OVERDUE, DrillStatus.OVERDUE)
+    assert _status(plant, date(2026, 3, 1)) == (DrillStatus.DUE_SOON, date(2026, 3, 1))
+    # A later on-site drill puts it right; the latest drill is the one that counts.
+    _drill(world, plant, date(2026, 2, 20), kind=DrillKind.ON_SITE)
+    assert _on_site(plant, date(2026, 3, 1)) == (
+        DrillStatus.COMPLIANT,
+        date(2026, 8, 20),
+        DrillStatus.DUE_SOON,
+    )
+
+
+def test_on_site_drill_reminders_once_each_apart_from_the_general_ones(world):
+    plant = world.ent_zhaoxian
+    _drill(world, plant, date(2025, 2, 28))  # general due 2025-08-28
+    _drill(world, plant, date(2025, 3, 31), kind=DrillKind.ON_SITE)  # on-site due 2025-09-30
+    for day in ("2025-07-29", "2025-08-29", "2025-08-31", "2025-08-31", "2025-09-23", "2025-10-01"):
+        send_drill_reminders(today=day)
+    send_drill_reminders(today="2025-10-02")
+    titles = list(
+        Notification.objects.filter(recipient=world.enterprise_user)
+        .order_by("id")
+        .values_list("title", flat=True)
+    )
+    on_site = [t for t in titles if "现场处置方案演练" in t]
+    assert on_site == [
+        "招贤镇化工有限公司应于2025-09-30前组织现场处置方案演练（剩30天）",
+        "招贤镇化工有限公司应于2025-09-30前组织现场处置方案演练（剩7天）",
+        "招贤镇化工有限公司已逾期未组织现场处置方案演练（应于2025-09-30前）",
+    ]
+    # The general requirement: 30 days before and overdue (its 7-day mark was not run).
+    assert len(titles) - len(on_site) == 2
+    assert Notification.objects.filter(recipient=world.township_staff).count() == 5
+    assert not Notification.objects.filter(recipient=world.township_staff_b).exists()
 
 
 def test_certificate_reminders_exactly_once_each(world):

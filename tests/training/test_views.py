@@ -71,6 +71,7 @@ LIST_PAGES = [
     "drill_calendar",
     "awareness_list",
     "coverage",
+    "stats",
 ]
 
 
@@ -476,6 +477,16 @@ def test_drill_form_is_phone_ready(world, client_for):
 
 
 def test_enterprise_records_a_drill_with_photos_and_becomes_compliant(world, client_for):
+    # Its on-site response drill is done; its plans' drill never was.
+    on_site = services.record_drill(
+        {
+            "enterprise": world.ent_zhaoxian,
+            "held_on": timezone.localdate() - timedelta(days=10),
+            "kind": DrillKind.ON_SITE,
+            "scenario": "反应釜超温现场处置",
+        },
+        user=world.enterprise_user,
+    )
     staff = client_for(world.township_staff)
     page = html(staff.get(url("drill_compliance"), {"status": "overdue"}))
     assert world.ent_zhaoxian.name in page
@@ -484,7 +495,7 @@ def test_enterprise_records_a_drill_with_photos_and_becomes_compliant(world, cli
     response = client.post(
         url("drill_create"), {**drill_data(), "photos": [png("疏散1.png"), png("疏散2.png")]}
     )
-    drill = Drill.objects.get()
+    drill = Drill.objects.exclude(pk=on_site.pk).get()
     assert response.status_code == 302 and response["Location"] == url("drill_detail", drill.pk)
     assert drill.enterprise == world.ent_zhaoxian and drill.created_by == world.enterprise_user
     photos = list(drill.photos.all())

@@ -7,7 +7,13 @@ from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from orgs.models import Enterprise, Industry, OrgUnit
-from training.constants import PERSON_CATEGORIES, CertificateStatus, DrillStatus, TrainingStatus
+from training.constants import (
+    ON_SITE_DRILL_INTERVAL_MONTHS,
+    PERSON_CATEGORIES,
+    CertificateStatus,
+    DrillStatus,
+    TrainingStatus,
+)
 from training.models import (
     AwarenessEvent,
     Certificate,
@@ -16,7 +22,7 @@ from training.models import (
     Person,
     TrainingSession,
 )
-from training.stats import drill_due_on
+from training.stats import drill_due_on, on_site_drill_due_on
 
 VERSION_HELP = _("读取时的版本号；若记录已被他人修改，返回409。")
 LOCATED = ["org_unit", "org_unit_name", "enterprise", "enterprise_name"]
@@ -106,6 +112,14 @@ class CertificateSerializer(serializers.ModelSerializer):
     certificate_status = serializers.ChoiceField(
         choices=CertificateStatus.choices, read_only=True, required=False
     )
+    number = serializers.CharField(
+        max_length=50,
+        help_text=_(
+            "证书编号。为身份证号码时须通过校验（GB 11643），读出时只显示后4位，"
+            "与人员身份证号同样保护。"
+        ),
+    )
+    number_is_id_number = serializers.BooleanField(read_only=True)
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
     class Meta:
@@ -121,6 +135,7 @@ class CertificateSerializer(serializers.ModelSerializer):
             "kind_display",
             "operation",
             "number",
+            "number_is_id_number",
             "issuing_authority",
             "issued_on",
             "review_due_on",
@@ -216,6 +231,16 @@ class RevealSerializer(serializers.Serializer):
     id_number = serializers.CharField()
 
 
+class FlaggedEnterpriseSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    enterprise_name = serializers.CharField(source="enterprise__name")
+    expired = serializers.IntegerField(help_text=_("过期证书数"))
+
+
+class RevealCertificateNumberSerializer(serializers.Serializer):
+    number = serializers.CharField()
+
+
 class TrainingStatsQuerySerializer(serializers.Serializer):
     within = serializers.IntegerField(help_text=_("统计单位（含下级）"))
     period_start = serializers.DateField()
@@ -245,9 +270,11 @@ class CertificateFiguresSerializer(serializers.Serializer):
 class DrillFiguresSerializer(serializers.Serializer):
     held = serializers.IntegerField()
     unscripted = serializers.IntegerField()
+    on_site = serializers.IntegerField(help_text=_("其中现场处置方案演练"))
     units = serializers.IntegerField()
-    overdue = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text=_("期末逾期的单位（任一项演练要求）"))
     due_soon = serializers.IntegerField()
+    on_site_overdue = serializers.IntegerField(help_text=_("期末现场处置方案演练逾期的单位"))
 
 
 class AwarenessFiguresSerializer(serializers.Serializer):
@@ -316,12 +343,49 @@ class ComplianceQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DrillStatus.choices, required=False)
 
 
+class GeneralDrillSerializer(serializers.Serializer):
+    """The requirement on a unit's plans' drills (综合, 专项, 疏散逃生, 桌面推演)."""
+
+    last_drill_on = serializers.DateField(allow_null=True)
+    interval_months = serializers.IntegerField(source="drill_interval_months")
+    due_on = serializers.SerializerMethodField()
+    drill_status = serializers.ChoiceField(
+        choices=DrillStatus.choices, source="general_drill_status"
+    )
+
+    def get_due_on(self, row) -> date | None:
+        return drill_due_on(row)
+
+
+class OnSiteDrillSerializer(serializers.Serializer):
+    """The requirement on a unit's on-site response drills (现场处置方案演练)."""
+
+    last_drill_on = serializers.DateField(allow_null=True, source="last_on_site_drill_on")
+    interval_months = serializers.SerializerMethodField()
+    due_on = serializers.SerializerMethodField()
+    drill_status = serializers.ChoiceField(
+        choices=DrillStatus.choices, source="on_site_drill_status"
+    )
+
+    def get_interval_months(self, row) -> int:
+        return ON_SITE_DRILL_INTERVAL_MONTHS
+
+    def get_due_on(self, row) -> date | None:
+        return on_site_drill_due_on(row)
+
+
 class DrillComplianceSerializer(serializers.ModelSerializer):
+    """A unit against both drill requirements: `general` (its plans' drills, every 12 or 6
+    months; also flat as last_drill_on, drill_interval_months, due_on) and `on_site` (现场处置,
+    every 6 months). `drill_status` is the worse of the two."""
+
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
     last_drill_on = serializers.DateField(allow_null=True)
     drill_interval_months = serializers.IntegerField()
     due_on = serializers.SerializerMethodField()
+    general = GeneralDrillSerializer(source="*", read_only=True)
+    on_site = OnSiteDrillSerializer(source="*", read_only=True)
     drill_status = serializers.ChoiceField(choices=DrillStatus.choices)
 
     class Meta:
@@ -335,6 +399,8 @@ class DrillComplianceSerializer(serializers.ModelSerializer):
             "last_drill_on",
             "drill_interval_months",
             "due_on",
+            "general",
+            "on_site",
             "drill_status",
         ]
         read_only_fields = fields

@@ -4,7 +4,7 @@ training.services, each through core.api.views' scoping base (out of scope = 404
 Rows are edited, never deleted. Edits may carry the `version` read (409 when stale).
 """
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -33,8 +33,10 @@ from training.filters import (
 from training.importers import export_coverage
 from training.models import AwarenessEvent, Certificate, Drill, DrillPhoto, Person, TrainingSession
 from training.stats import (
+    by_urgency,
     coverage,
     drill_compliance,
+    flagged_enterprises,
     training_stats,
     with_certificate_status,
     with_training_status,
@@ -215,6 +217,26 @@ class CertificateViewSet(RecordViewSet):
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=renewed.pk)).data)
 
+    @extend_schema(responses=s.FlaggedEnterpriseSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="flagged-enterprises")
+    def flagged_enterprises(self, request):
+        """Enterprises whose people hold expired certificates today (visible to the user),
+        the most first: they must stop those people's licensed work."""
+        rows = flagged_enterprises(
+            Certificate.objects.restrict(request.user, Action.VIEW), timezone.localdate()
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.FlaggedEnterpriseSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=s.RevealCertificateNumberSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-number")
+    def reveal_number(self, request, pk=None):
+        """The full number of a certificate numbered by its holder's ID number: only with
+        the `training.view_id_number` permission; logged."""
+        certificate = self.get_object()
+        number = services.reveal_certificate_number(certificate, user=request.user, request=request)
+        return Response({"number": number})
+
 
 class DrillViewSet(ServiceViewSet):
     """应急演练 with photos (multipart `files`)."""
@@ -250,7 +272,7 @@ class DrillViewSet(ServiceViewSet):
         )
         if data.get("status"):
             rows = rows.filter(drill_status=data["status"])
-        rows = rows.order_by(F("last_drill_on").asc(nulls_first=True), "pk")
+        rows = by_urgency(rows)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.DrillComplianceSerializer(page, many=True).data)
 
