@@ -95,6 +95,7 @@ class PublicReportStatusView(FormView):
 
     form_class = ReceiptForm
     template_name = "hazards/public_report_status.html"
+    http_method_names = ["get"]
 
     def get_form_kwargs(self):
         # A lookup is a GET (the link on the receipt page carries the code).
@@ -111,8 +112,6 @@ class PublicReportStatusView(FormView):
             context["status"] = status
             context["receipt"] = services.format_receipt(status["receipt_code"])
         return self.render_to_response(self.get_context_data(**context))
-
-    http_method_names = ["get"]
 
 
 class PublicRegionOptionsView(TemplateView):
@@ -186,12 +185,16 @@ class ReportListView(ReportMixin, ListView):
         return context
 
 
+# Bookkeeping columns, not steps anyone took.
+NOT_SHOWN = ("version", "updated_at", "org_path", "province", "city", "county", "township")
+
+
 def report_timeline(report, *, limit=100):
     """The report's changes, oldest first, from its history (which holds no identity)."""
     records = history.with_previous(
         report.history.select_related("history_user").order_by("-history_id")
     )[:limit]
-    entries = history.describe(records, excluded_fields=("version", "updated_at", "org_path"))
+    entries = history.describe(records, excluded_fields=NOT_SHOWN)
     return list(reversed(entries))
 
 
