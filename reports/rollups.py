@@ -106,6 +106,10 @@ SOURCES = [
     Source("training_sessions", _("培训"), "training.TrainingSession", industry="NULL::bigint"),
     Source("certificates", _("持证"), "training.Certificate", where="NOT s.is_void"),
     Source("drills", _("应急演练"), "training.Drill"),
+    Source("inspections", _("督导检查"), "inspections.Inspection", where="s.status = 'submitted'"),
+    Source("enforcement", _("执法处罚"), "inspections.EnforcementAction"),
+    Source("risks", _("安全风险"), "hazards.Risk"),
+    Source("public_reports", _("群众举报"), "hazards.PublicReport"),
 ]
 
 _CLOSED = _local("s.closed_at")
@@ -326,6 +330,69 @@ METRICS = [
         start="s.expires_on + 1",
     ),
     Metric("drills", _("应急演练"), "次", "drills", date="s.held_on", higher_is_better=True),
+    # Inspections and enforcement.
+    Metric(
+        "inspections",
+        _("检查次数"),
+        "次",
+        "inspections",
+        date="s.inspection_date",
+        higher_is_better=True,
+    ),
+    Metric(
+        "enforcement_actions",
+        _("执法措施"),
+        "项",
+        "enforcement",
+        date="s.decided_on",
+        higher_is_better=True,
+    ),
+    Metric(
+        "enforcement_suspensions",
+        _("责令停产停业"),
+        "家次",
+        "enforcement",
+        date="s.decided_on",
+        where="s.kind = 'suspension'",
+    ),
+    Metric(
+        "enforcement_fines",
+        _("罚款金额"),
+        "元",
+        "enforcement",
+        date="s.decided_on",
+        where="s.kind = 'fine'",
+        value="COALESCE(s.fine_unit_amount, 0) + COALESCE(s.fine_person_amount, 0)",
+    ),
+    # Risks in control (a retired risk leaves on the day it was last changed) and reports.
+    Metric(
+        "risks_active",
+        _("管控中的风险点"),
+        "处",
+        "risks",
+        STATE,
+        start="s.identified_date",
+        end=f"CASE WHEN s.status = 'retired' THEN {_local('s.updated_at')} END",
+    ),
+    Metric(
+        "risks_major",
+        _("重大风险点"),
+        "处",
+        "risks",
+        STATE,
+        start="s.identified_date",
+        end=f"CASE WHEN s.status = 'retired' THEN {_local('s.updated_at')} END",
+        where="s.level = 'major'",
+    ),
+    Metric("public_reports", _("群众举报"), "件", "public_reports", date=_local("s.created_at")),
+    Metric(
+        "public_reports_verified",
+        _("举报查实"),
+        "件",
+        "public_reports",
+        date=_local("s.concluded_at"),
+        where="s.status = 'verified'",
+    ),
 ]
 
 METRIC_BY_CODE = {metric.code: metric for metric in METRICS}
