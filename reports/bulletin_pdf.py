@@ -11,6 +11,7 @@ preview uses ECharts, which a PDF cannot run.
 from __future__ import annotations
 
 import logging
+import math
 from html import escape
 
 from celery import shared_task
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from reports import bulletins
 from reports.models import Bulletin, Job
+from reports.services import finish_job
+from reports.yoy import format_number
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,8 @@ def svg_bar_chart(value: dict) -> str:
     """A bar chart of a chart block's rows (one bar per child region) as inline SVG."""
     rows = value["rows"]
     figures = [float(row["values"][0]) for row in rows]
-    top = max(figures, default=0) or 1
+    step = _nice_step(max(figures, default=0) / 4)
+    top = step * 4
     left, right, head, foot = 48, 12, 36, 56
     plot_w = CHART_WIDTH - left - right
     plot_h = CHART_HEIGHT - head - foot
@@ -49,13 +53,13 @@ def svg_bar_chart(value: dict) -> str:
         f'font-weight="bold">{escape(value["title"])}</text>',
         f'<text x="{left}" y="{head - 6}" font-size="11">{escape(value["columns"][0])}</text>',
     ]
-    for step in range(5):
-        y = head + plot_h - plot_h * step / 4
+    for tick in range(5):
+        y = head + plot_h - plot_h * tick / 4
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{CHART_WIDTH - right}" y2="{y:.1f}" '
             f'stroke="#ccc" stroke-width="0.5"/>'
             f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">'
-            f"{bulletins.number(round(top * step / 4, 2))}</text>"
+            f"{format_number(round(step * tick, 2))}</text>"
         )
     for index, (row, figure) in enumerate(zip(rows, figures, strict=True)):
         height = plot_h * figure / top
@@ -75,6 +79,18 @@ def svg_bar_chart(value: dict) -> str:
         f'y2="{head + plot_h}" stroke="#000" stroke-width="1"/></svg>'
     )
     return "".join(parts)
+
+
+def _nice_step(rough: float) -> float:
+    """The axis step at or above `rough` among 1, 2, 5 × 10ⁿ, so the ticks read round and
+    the tallest bar stays below the top line (room for its label)."""
+    if rough <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(rough))
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude > rough:
+            return factor * magnitude
+    return 10 * magnitude
 
 
 def attach_charts(articles):
@@ -158,20 +174,10 @@ def build_bulletin_pdf(job_id: int) -> None:
             content = render_pdf(bulletin, progress)
             progress(95, _("正在保存"))
             store_pdf(bulletin, content)
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.SUCCEEDED,
-            progress=100,
-            message=_("已生成"),
-            finished_at=timezone.now(),
-            result={"bulletin": bulletin.pk, "url": bulletin_pdf_url(bulletin)},
-        )
+        finish_job(job_id, result={"bulletin": bulletin.pk, "url": bulletin_pdf_url(bulletin)})
     except Exception as error:  # the job reports any failure to its owner
         logger.exception("bulletin PDF job %s failed", job_id)
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED,
-            message=_("生成失败：%s") % str(error)[:150],
-            finished_at=timezone.now(),
-        )
+        finish_job(job_id, error=_("生成失败：%s") % error)
 
 
 def store_pdf(bulletin, content: bytes) -> None:

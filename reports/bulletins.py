@@ -33,6 +33,7 @@ from core.exceptions import StaleVersionError
 from core.notifications import notify
 from orgs.constants import Action, Kind, Level
 from orgs.models import Membership, OrgUnit
+from reports import yoy
 from reports.models import (
     Bulletin,
     BulletinArticle,
@@ -49,7 +50,7 @@ BlockKind = DataBlock.Kind
 
 MARKER = re.compile(r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}")
 # The sentence of seed 004: "全市发生事故673起，比上年同期少432起，下降39.09%".
-DEFAULT_SENTENCE = "{scope}{label}{value}{unit}，比上年同期{more_less}{diff}{unit}，{change}"
+DEFAULT_SENTENCE = "{scope}{label}{value}{unit}，比上年同期{change}"
 # How the sentence names a figure ("发生事故673起", "死亡141人"); other metrics use their label.
 SENTENCE_LABELS = {
     "accidents": "发生事故",
@@ -60,7 +61,19 @@ SENTENCE_LABELS = {
     "hazards_major_found": "排查重大隐患",
     "hazards_closed": "销号隐患",
 }
-SENTENCE_FIELDS = ("scope", "label", "value", "unit", "last", "more_less", "diff", "change", "pct")
+# What a template may use: "{more_less}{diff}{unit}，{direction}{pct}%" spells out {change}.
+SENTENCE_FIELDS = (
+    "scope",
+    "label",
+    "value",
+    "unit",
+    "last",
+    "more_less",
+    "diff",
+    "direction",
+    "pct",
+    "change",
+)
 # Distribution lists go upward (抄报) and to peers (分送): every region down to county level
 # of the issuing unit's province may be named, besides the units in the author's own scope.
 DISTRIBUTION_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
@@ -384,14 +397,6 @@ class Figures:
         return source.get((unit_id, metric), Decimal(0))
 
 
-def number(value) -> str:
-    """A figure as bulletins print it: 673, 12.5 — no trailing zeros."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
-
-
 def scope_label(unit) -> str:
     """全省 / 全市 / 全县 / 全镇: how a bulletin names the scope of its own figures."""
     return {
@@ -411,33 +416,30 @@ def compute_block(block, figures: Figures) -> dict:
         info = METRIC_BY_CODE[metric]
         current = figures.value(scope.pk, metric)
         previous = figures.value(scope.pk, metric, previous=True)
-        change = _compare(current, previous)
+        change = yoy.year_on_year(current, previous)
         fields = {
             "scope": block.params.get("scope", scope_label(scope)),
             "label": block.params.get("label") or SENTENCE_LABELS.get(metric, str(info.label)),
-            "value": number(current),
+            "value": yoy.format_number(current),
             "unit": info.unit,
-            "last": number(previous),
-            "more_less": change.more_less,
-            "diff": number(abs(change.diff)),
-            "change": change.phrase,
-            "pct": "" if change.pct is None else format(change.pct, "f"),
+            "last": yoy.format_number(previous),
+            "more_less": change.more_or_less,
+            "diff": yoy.format_number(change.change),
+            "direction": change.direction,
+            "pct": "" if change.percent is None else str(change.percent),
+            "change": change.phrase(info.unit),
         }
         template = block.params.get("template") or DEFAULT_SENTENCE
-        return {
-            "text": template.format(**fields),
-            "metric": metric,
-            "value": fields["value"],
-            "last": fields["last"],
-            "diff": number(change.diff),
-            "pct": fields["pct"],
-        }
+        return {"text": template.format(**fields), "metric": metric, **change.as_dict()}
     columns = [METRIC_BY_CODE[m] for m in block.metrics]
     rows = [
-        {"unit": child.name, "values": [number(figures.value(child.pk, m)) for m in block.metrics]}
+        {
+            "unit": child.name,
+            "values": [yoy.format_number(figures.value(child.pk, m)) for m in block.metrics],
+        }
         for child in figures.children
     ]
-    total = [number(figures.value(scope.pk, m)) for m in block.metrics]
+    total = [yoy.format_number(figures.value(scope.pk, m)) for m in block.metrics]
     value = {
         "title": block.params.get("title") or f"{scope.name}{columns[0].label}分地区情况",
         "columns": [f"{c.label}（{c.unit}）" if c.unit else c.label for c in columns],
@@ -446,28 +448,6 @@ def compute_block(block, figures: Figures) -> dict:
         "metrics": list(block.metrics),
     }
     return value
-
-
-@dataclass
-class Change:
-    diff: Decimal
-    pct: Decimal | None
-    more_less: str
-    phrase: str
-
-
-def _compare(current, previous) -> Change:
-    # Interim until reports.yoy lands (H8-rollups): same rule, ROUND_HALF_UP to 2 places.
-    from decimal import ROUND_HALF_UP
-
-    diff = Decimal(current) - Decimal(previous)
-    if diff == 0:
-        return Change(diff, Decimal("0.00"), "持平", "持平")
-    more_less = "多" if diff > 0 else "少"
-    if not previous:
-        return Change(diff, None, more_less, "上升" if diff > 0 else "下降")
-    pct = (abs(diff) * 100 / Decimal(previous)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return Change(diff, pct, more_less, f"{'上升' if diff > 0 else '下降'}{pct}%")
 
 
 @dataclass

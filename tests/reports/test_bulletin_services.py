@@ -160,7 +160,7 @@ def test_concurrent_publications_get_consecutive_numbers(world, series):
 def test_published_figures_are_frozen(world, series, seed_figures):
     bulletin, _job = bulletins.publish(world.province_admin, seed_draft(world, series))
     block = DataBlock.objects.get(article__bulletin=bulletin, key="accidents")
-    assert block.frozen_value["value"] == "673" and block.frozen_at is not None
+    assert block.frozen_value["current"] == "673" and block.frozen_at is not None
     # A later rebuild of the rollups with other figures …
     generation = current_generation()
     put_figures(generation, world.shangrao, *THIS_YEAR, accidents=700, accident_deaths=150)
