@@ -13,8 +13,8 @@ from core.models import AuditEvent
 from core.testing import api_routes
 from tests.training.factories import id_number, training_world
 from training import services
-from training.constants import Audience
-from training.models import Person, TrainingSession
+from training.constants import Audience, CertificateKind
+from training.models import Certificate, Person, TrainingSession
 
 TRAINING = tuple(
     f"api/v1/{p}/"
@@ -34,7 +34,18 @@ def _numbers():
 
 
 def test_id_numbers_never_in_clear_on_any_route_or_history(world, api_for):
-    training_world(world)
+    t = training_world(world)
+    # Licences numbered by their holders' ID numbers, as 特种作业操作证 are.
+    for holder, serial in ((t.own_person, 11), (t.sibling_person, 12)):
+        services.record_certificate(
+            {
+                "holder": holder,
+                "kind": CertificateKind.SPECIAL_EQUIPMENT,
+                "number": id_number(serial),
+                "issued_on": date(2024, 1, 1),
+            },
+            user=world.province_admin,
+        )
     client = api_for(world.province_admin)
     seen = []
     # Every training list route (people appear in each, as holders, attendees, organisers).
@@ -62,6 +73,9 @@ def test_id_numbers_never_in_clear_on_any_route_or_history(world, api_for):
     for person in Person.objects.all():
         seen.append(client.get(f"/api/v1/people/{person.pk}/").content.decode())
         seen.append(str(list(person.history.values())))
+    for certificate in Certificate.objects.all():
+        seen.append(client.get(f"/api/v1/certificates/{certificate.pk}/").content.decode())
+        seen.append(str(list(certificate.history.values())))
     text = "\n".join(seen)
     assert "**************" in text  # the masks are there
     for number in _numbers():
