@@ -18,8 +18,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SeriesForm(ScopedModelFormMixin, forms.ModelForm):
-    scope_actions = {"org_unit": "change"}
-
     class Meta:
         model = BulletinSeries
         fields = list(bulletins.SERIES_FIELDS)

@@ -15,7 +15,9 @@ from reports.rollups import metric_choices
 
 
 class BulletinSeriesSerializer(serializers.ModelSerializer):
-    org_unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), scope_action="change")
+    # Any unit in view: whether the user may keep a series there is the series' own scope,
+    # checked by the service on the row as written.
+    org_unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
 
     class Meta:
