@@ -283,7 +283,7 @@ def test_migration_protects_numbers_stored_in_clear(world):
 # --- Statistics page -----------------------------------------------------------------------
 
 
-def test_stats_page_and_export(world, client_for):
+def test_stats_page_and_export(world, client_for, api_for):
     t = training_world(world)  # each town: one 32-hour class of 1 principal, 2025-03-04
     client = client_for(world.county_official)
     params = {"unit": world.wanli.pk, "period_start": "2025-01-01", "period_end": "2025-12-31"}
@@ -302,6 +302,15 @@ def test_stats_page_and_export(world, client_for):
     assert figures["统计单位"] == world.wanli.name
     audience = {row[0]: row[1:] for row in workbook["分培训对象"].iter_rows(values_only=True)}
     assert audience["主要负责人"] == (2, 2, 64)
+    # The API's figures are the page's; no unit has drilled its on-site procedures yet.
+    api = api_for(world.county_official).get(
+        "/api/v1/training/stats/",
+        {"within": world.wanli.pk, "period_start": "2025-01-01", "period_end": "2025-12-31"},
+    )
+    drills = api.json()["drills"]
+    assert (drills["held"], drills["on_site"]) == (2, 0)
+    assert drills["on_site_overdue"] == drills["overdue"] == drills["units"] > 0
+    assert figures["其中现场处置方案演练逾期（家）"] == drills["units"]
 
     # The township sees its own part by default; the sibling township is not a choice.
     town = client_for(world.township_staff)
