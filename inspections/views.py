@@ -138,7 +138,8 @@ class GroupDetailView(GroupQuerysetMixin, DetailView):
             Inspection.objects.restrict(self.request.user)
             .filter(group=group)
             .select_related("org_unit")
-            .annotate(findings=Count("results", filter=Q(results__hazard__isnull=False)))[:20]
+            .annotate(findings=Count("results", filter=Q(results__hazard__isnull=False)))
+            .order_by("-inspection_date", "-id")[:20]
         )
         may_change = (
             SupervisionGroup.objects.restrict(self.request.user, Action.CHANGE)
@@ -208,6 +209,8 @@ class InspectionListView(ScopedViewMixin, ListView):
             .select_related("org_unit", "inspecting_unit", "group")
             .prefetch_related("targets__enterprise", "targets__org_unit")
             .annotate(findings=Count("results", filter=Q(results__hazard__isnull=False)))
+            # A grouped query drops the model's default ordering.
+            .order_by("-inspection_date", "-id")
         )
         self.filterset = InspectionFilter(self.request.GET, queryset, request=self.request)
         if not self.filterset.is_valid():

@@ -53,7 +53,7 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
 # --- Supervision groups --------------------------------------------------------------------
 
 
-class GroupMemberSerializer(serializers.ModelSerializer):
+class SupervisionMemberSerializer(serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
     user_name = serializers.CharField(source="user.__str__", read_only=True)
 
@@ -62,7 +62,7 @@ class GroupMemberSerializer(serializers.ModelSerializer):
         fields = ["user", "user_name", "role", "position"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class SupervisionAssignmentSerializer(serializers.ModelSerializer):
     org_unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
 
@@ -75,8 +75,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class SupervisionGroupSerializer(serializers.ModelSerializer):
     org_unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
-    members = GroupMemberSerializer(source="memberships", many=True, required=False)
-    assignments = AssignmentSerializer(many=True, required=False)
+    members = SupervisionMemberSerializer(source="memberships", many=True, required=False)
+    assignments = SupervisionAssignmentSerializer(many=True, required=False)
     is_active = serializers.BooleanField(read_only=True)
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
@@ -111,7 +111,7 @@ class AssignUnitSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SupervisionAssignment.Kind.choices)
 
 
-class AddMemberSerializer(serializers.ModelSerializer):
+class AddSupervisionMemberSerializer(serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
 
     class Meta:
@@ -122,7 +122,7 @@ class AddMemberSerializer(serializers.ModelSerializer):
 # --- Inspections ---------------------------------------------------------------------------
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class InspectionTargetSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
 
@@ -131,7 +131,7 @@ class TargetSerializer(serializers.ModelSerializer):
         fields = ["id", "enterprise", "enterprise_name", "org_unit", "org_unit_name"]
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ChecklistResultSerializer(serializers.ModelSerializer):
     item_number = serializers.IntegerField(source="item.number", read_only=True)
     item_content = serializers.CharField(source="item.content", read_only=True)
     hazard_ledger_number = serializers.CharField(
@@ -161,7 +161,7 @@ class ResultSerializer(serializers.ModelSerializer):
         return [reverse("inspections:photo", args=[photo.pk]) for photo in result.photos.all()]
 
 
-class ResultInputSerializer(serializers.Serializer):
+class ChecklistResultInputSerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ChecklistTemplateItem.objects.all())
     result = serializers.ChoiceField(choices=ChecklistResult.Result.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -202,8 +202,14 @@ class InspectionSerializer(serializers.ModelSerializer):
     units = ScopedPrimaryKeyRelatedField(
         queryset=OrgUnit.objects.all(), many=True, required=False, write_only=True
     )
-    targets = TargetSerializer(many=True, read_only=True)
-    results = ResultInputSerializer(many=True, required=False, write_only=True)
+    # No uniqueness check here: the same key again is the retry the service answers.
+    submission_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text=_("客户端生成的提交标识(UUID)：同一标识重复提交返回首次登记的检查。"),
+    )
+    targets = InspectionTargetSerializer(many=True, read_only=True)
+    results = ChecklistResultInputSerializer(many=True, required=False, write_only=True)
     submit = serializers.BooleanField(
         write_only=True, default=True, help_text=_("false为保存草稿；提交时每个不合格项生成隐患。")
     )
@@ -244,7 +250,7 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class InspectionDetailSerializer(InspectionSerializer):
-    checklist = ResultSerializer(source="results", many=True, read_only=True)
+    checklist = ChecklistResultSerializer(source="results", many=True, read_only=True)
 
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "checklist"]
@@ -269,5 +275,5 @@ class InspectionUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
-class VersionSerializer(serializers.Serializer):
+class InspectionVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)

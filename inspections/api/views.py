@@ -110,14 +110,17 @@ class SupervisionGroupViewSet(
         group = self.get_object()
         serializer = s.AssignUnitSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        services.assign_unit(group, **serializer.validated_data, user=request.user)
+        data = serializer.validated_data
+        services.assign_unit(group, data["org_unit"], kind=data["kind"], user=request.user)
         return self._respond(group)
 
-    @extend_schema(request=s.AddMemberSerializer, responses={200: s.SupervisionGroupSerializer})
+    @extend_schema(
+        request=s.AddSupervisionMemberSerializer, responses={200: s.SupervisionGroupSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="members")
     def add_member(self, request, pk=None):
         group = self.get_object()
-        serializer = s.AddMemberSerializer(data=request.data)
+        serializer = s.AddSupervisionMemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.add_member(
@@ -156,6 +159,8 @@ class InspectionViewSet(
         Inspection.objects.select_related("org_unit", "inspecting_unit")
         .prefetch_related("targets__enterprise", "targets__org_unit", "team")
         .annotate(findings=Count("results", filter=Q(results__hazard__isnull=False)))
+        # A grouped query drops the model's default ordering.
+        .order_by("-inspection_date", "-id")
     )
     filterset_class = InspectionFilter
     ordering_fields = ["inspection_date", "submitted_at"]
@@ -223,11 +228,13 @@ class InspectionViewSet(
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=s.VersionSerializer, responses={200: s.InspectionDetailSerializer})
+    @extend_schema(
+        request=s.InspectionVersionSerializer, responses={200: s.InspectionDetailSerializer}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a draft: every item answered; its findings go into the ledger."""
-        serializer = s.VersionSerializer(data=request.data)
+        serializer = s.InspectionVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inspection = services.submit_inspection(
             self.get_object(),
