@@ -63,10 +63,12 @@ def seed(world) -> list[PublicReport]:
     leader.user_permissions.add(
         Permission.objects.get(content_type__app_label="hazards", codename="view_reporter_identity")
     )
+    # Half of them where the demo's township accounts work, so that every account has some.
+    home = [t for t in townships if t.parent_id == world.units["湾里管理局"].pk]
     now = timezone.now()
     reports = []
     for index in range(REPORTS):
-        township = rng.choice(townships)
+        township = rng.choice(home if rng.random() < 0.5 else townships)
         place, text = rng.choice(SIGHTINGS)
         report = PublicReport.objects.create(
             org_unit=township,

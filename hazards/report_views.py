@@ -282,6 +282,8 @@ class ReportStepView(ReportMixin, SingleObjectMixin, FormView):
         return context
 
     def form_valid(self, form):
+        # hazards.views.ServiceFormMixin's handling, but for the redirect: it goes to
+        # `get_absolute_url`, which PublicReport does not define.
         try:
             self.service(self.object, user=self.request.user, **form.service_kwargs())
         except StaleVersionError as error:
