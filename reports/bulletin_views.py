@@ -77,7 +77,7 @@ class SeriesListView(ScopedViewMixin, ListView):
         )
 
 
-class SeriesFormView(ServiceFormMixin, ScopedViewMixin, FormView):
+class SeriesFormMixin(ServiceFormMixin):
     model = BulletinSeries
     form_class = SeriesForm
     template_name = "reports/bulletin_series_form.html"
@@ -98,11 +98,11 @@ class SeriesFormView(ServiceFormMixin, ScopedViewMixin, FormView):
         return reverse("reports:bulletin_series_list")
 
 
-class SeriesCreateView(ScopeRequiredMixin, SeriesFormView):
+class SeriesCreateView(ScopeRequiredMixin, SeriesFormMixin, ScopedViewMixin, FormView):
     scope_action = Action.ADD
 
 
-class SeriesUpdateView(SeriesFormView):
+class SeriesUpdateView(SeriesFormMixin, ScopedViewMixin, SingleObjectMixin, FormView):
     scope_action = Action.CHANGE
 
 
