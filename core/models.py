@@ -26,6 +26,10 @@ class User(AbstractUser):
         blank=True,
         help_text=_("政务钉钉或企业微信群机器人的Webhook地址；填写后提醒同时推送到该群。"),
     )
+    # Bumped whenever anything the user's scope is compiled from changes (orgs.scoping): the
+    # compiled scope is cached between requests under a key holding this number, and every
+    # request reads it afresh with the user row, so a revoked grant is never served stale.
+    scope_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from orgs.constants import DEFAULT_ROLE_ACTIONS, GRANT_PERMISSION_ROLES, Kind, Role
 
@@ -113,20 +114,81 @@ class RestrictedQuerySet(models.QuerySet):
         return self.filter(q)
 
 
+# Long enough to spare nearly every request the compile, short enough that entries of users
+# who left do not linger; correctness never depends on it (the key carries scope_version).
+SCOPE_CACHE_SECONDS = 600
+
+
+def scope_cache_key(user, active_membership_id) -> str:
+    return f"scope:{user.pk}:{user.scope_version}:{active_membership_id or '-'}"
+
+
 def scope_for(user) -> Scope:
-    """The user's compiled scope, cached on the user object for the request's lifetime."""
+    """The user's compiled scope.
+
+    Kept on the user object for the request, and in the cache between requests under a key
+    that holds the user's scope_version — read with the user row on every request and bumped
+    by the receivers below whenever a membership, grant, group, department industry or the
+    tree changes — so a change takes effect on the next request, whichever process serves it.
+    """
     active = getattr(user, "active_membership_id", None)
     cached = getattr(user, "_scope_cache", None)
     if cached is not None and cached[0] == active:
         return cached[1]
-    scope = compile_scope(user, active_membership_id=active)
+    if user.is_superuser:
+        scope = Scope(is_superuser=True)
+    else:
+        key = scope_cache_key(user, active)
+        scope = cache.get(key)
+        if scope is None:
+            scope = compile_scope(user, active_membership_id=active)
+            cache.set(key, scope, SCOPE_CACHE_SECONDS)
     user._scope_cache = (active, scope)
     return scope
 
 
 def invalidate_scope(user) -> None:
+    """Forget `user`'s compiled scope after a change made in this request.
+
+    The receivers have already bumped the stored scope_version; the in-memory user object
+    catches up so that its next scope_for compiles afresh. Groups have no scope of their own.
+    """
     if hasattr(user, "_scope_cache"):
         del user._scope_cache
+    if hasattr(user, "scope_version") and user.pk is not None:
+        user.refresh_from_db(fields=["scope_version"])
+
+
+def scope_changed(
+    *,
+    user_ids=None,
+    users_of_units=None,
+    users_of_groups=None,
+    users_of_enterprise=None,
+    everyone=False,
+) -> None:
+    """Bump scope_version of every user whose scope may have changed (one UPDATE)."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import Membership
+
+    users = get_user_model().objects.all()
+    if not everyone:
+        condition = Q(pk__in=[])
+        if user_ids:
+            condition |= Q(pk__in=list(user_ids))
+        if users_of_units:
+            condition |= Q(
+                pk__in=Membership.objects.filter(org_unit__in=users_of_units).values("user_id")
+            )
+        if users_of_groups:
+            condition |= Q(groups__in=list(users_of_groups))
+        if users_of_enterprise:
+            condition |= Q(
+                pk__in=Membership.objects.filter(enterprise=users_of_enterprise).values("user_id")
+            )
+        users = users.filter(pk__in=users.filter(condition).values("pk"))
+    users.update(scope_version=F("scope_version") + 1)
 
 
 def compile_scope(user, active_membership_id: int | None = None) -> Scope:

@@ -14,7 +14,7 @@ from core.exceptions import StaleVersionError
 from core.models import AuditEvent
 from orgs.constants import GRANT_PERMISSION_ROLES, LEVEL_ORDER, Action, Kind
 from orgs.models import Enterprise, Membership, OrgUnit
-from orgs.scoping import invalidate_scope, scoped_models
+from orgs.scoping import invalidate_scope, scope_changed, scoped_models
 from orgs.validators import normalise_credit_code
 
 COORDINATE_STEP = Decimal("0.000001")
@@ -82,6 +82,8 @@ def move_org_unit(unit, new_parent) -> OrgUnit:
         **{f"{level}_id": getattr(unit, f"{level}_id") for level in inherited}
     )
     resync_locations(old_path)
+    # Grants hold paths: any user's cached scope may name the old ones.
+    scope_changed(everyone=True)
     return unit
 
 

@@ -81,6 +81,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached scopes and rate-limit counters of an
+    earlier test's users must not meet a later test's rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reset_axes(db):
     from axes.models import AccessAttempt
 
