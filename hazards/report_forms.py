@@ -6,6 +6,7 @@ ValidationError lands under the field it concerns.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +74,6 @@ class PublicReportForm(forms.Form):
         label=_("现场照片（可选）"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT, "capture": "environment"}),
-        help_text=_("JPG、PNG、WebP或HEIC照片，不超过10 MB。"),
     )
     reporter_name = forms.CharField(label=_("您的姓名（可选）"), max_length=50, required=False)
     reporter_contact = forms.CharField(
@@ -91,6 +91,9 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _("JPG、PNG、WebP或HEIC照片，不超过%(mb)d MB。") % {
+            "mb": settings.EVIDENCE_MAX_BYTES // 1024 // 1024
+        }
         county_id = self.data.get("county") if self.is_bound else None
         self.fields["township"].queryset = townships(
             county_id if str(county_id or "").isdigit() else None
