@@ -124,7 +124,6 @@ class PublicReportViewSet(
     serializer_class = s.PublicReportSerializer
     filterset_class = PublicReportFilter
     ordering_fields = ["created_at", "deadline"]
-    search_fields = []
 
     def _run(self, request, serializer_class, call):
         report = self.get_object()
