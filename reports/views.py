@@ -134,7 +134,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 hazards.filter(listed_supervision=True)
                 .exclude(status=Hazard.Status.CLOSED)
                 .select_related("enterprise")
-                .order_by("listed_date", "id")[:ACTION_LIST_SIZE]
+                # By deadline, as the overdue list: the ledger's deadline index serves both.
+                .order_by("deadline", "id")[:ACTION_LIST_SIZE]
             ),
             "overdue_slots": list(
                 Slot.objects.restrict(user, Action.VIEW)
