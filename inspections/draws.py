@@ -3,8 +3,8 @@ drawn at random for each target from a roster, the whole draw recorded and repro
 
 How a draw is made, so that anyone can check it afterwards:
 1. The pool: active enterprises in the drawing unit's subtree (and the user's scope),
-   optionally of one industry, with an active risk of one level (when the risk register
-   exists), and not inspected (a submitted inspection naming them) in the last N months.
+   optionally of one industry, with an active risk point of one level, and not inspected
+   (a submitted inspection naming them) in the last N months.
    The roster: the officials (staff, supervisors, leaders, admins) holding a role in the
    drawing unit's subtree, or the ones named. Both are stored as snapshots.
 2. Both are put in canonical order (by id), and `random.Random(seed)` — a string seed, which
@@ -24,6 +24,7 @@ import random
 import secrets
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -32,7 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notifications import notify
-from hazards import models as hazard_models
+from hazards.models import Risk
+from hazards.risk_constants import RiskLevel
 from inspections.enforcement import lock, require_scope, resolve
 from inspections.models import Inspection, InspectionTarget, RandomDraw, SpecialCampaign
 from orgs.constants import Action, Role
@@ -56,11 +58,8 @@ def months_before(day: date, months: int) -> date:
 
 
 def risk_levels() -> list[tuple[str, str]]:
-    """The risk levels a pool may be filtered by; none while the risk register is absent."""
-    risk = getattr(hazard_models, "Risk", None)
-    if risk is None:
-        return []
-    return list(risk._meta.get_field("level").choices)
+    """The risk levels a pool may be filtered by (四色, highest first)."""
+    return list(RiskLevel.choices)
 
 
 def enterprise_pool(
@@ -78,12 +77,12 @@ def enterprise_pool(
     )
     if industry is not None:
         pool = pool.filter(industry=industry)
-    risk = getattr(hazard_models, "Risk", None)
-    if risk_level and risk is not None:
+    if risk_level:
+        # An enterprise with an active risk point of that level (风险分级管控).
         pool = pool.filter(
             Exists(
-                risk.objects.filter(
-                    enterprise=OuterRef("pk"), status=risk.Status.ACTIVE, level=risk_level
+                Risk.objects.filter(
+                    enterprise=OuterRef("pk"), status=Risk.Status.ACTIVE, level=risk_level
                 )
             )
         )
@@ -354,7 +353,7 @@ def publish(draw, *, user) -> RandomDraw:
     unit_staff = Membership.objects.filter(
         org_unit=draw.org_unit, role__in=INSPECTOR_ROLES
     ).values_list("user_id", flat=True)
-    recipients = type(user).objects.filter(pk__in={*drawn, *unit_staff}, is_active=True)
+    recipients = get_user_model().objects.filter(pk__in={*drawn, *unit_staff}, is_active=True)
     notify(
         recipients.order_by("pk"),
         _("双随机抽查结果公示：%(title)s") % {"title": draw.title},

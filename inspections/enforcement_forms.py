@@ -131,7 +131,12 @@ class DrawForm(ScopedModelFormMixin, forms.Form):
     industry = forms.ModelChoiceField(
         Industry.objects.all(), label=_("行业领域"), required=False, empty_label=_("全部")
     )
-    risk_level = forms.ChoiceField(label=_("风险等级"), required=False)
+    risk_level = forms.ChoiceField(
+        label=_("风险等级"),
+        required=False,
+        choices=[("", _("全部")), *draws.risk_levels()],
+        help_text=_("只从有该等级在控风险点的企业中抽取。"),
+    )
     not_inspected_months = forms.IntegerField(
         label=_("近N个月未检查"),
         required=False,
@@ -148,14 +153,6 @@ class DrawForm(ScopedModelFormMixin, forms.Form):
         max_length=64,
         help_text=_("不填则随机生成；同一种子和名录总是得到同一结果。"),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        levels = draws.risk_levels()
-        if levels:
-            self.fields["risk_level"].choices = [("", _("全部")), *levels]
-        else:
-            del self.fields["risk_level"]
 
 
 class PublishForm(forms.Form):

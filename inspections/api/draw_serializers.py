@@ -82,8 +82,11 @@ class RandomDrawCreateSerializer(serializers.Serializer):
     industry = serializers.PrimaryKeyRelatedField(
         queryset=Industry.objects.all(), required=False, allow_null=True
     )
-    risk_level = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("风险等级（风险点台账启用时）。")
+    risk_level = serializers.ChoiceField(
+        choices=draws.risk_levels(),
+        required=False,
+        allow_blank=True,
+        help_text=_("只从有该等级在控风险点的企业中抽取。"),
     )
     not_inspected_months = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=120
