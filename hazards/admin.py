@@ -7,7 +7,7 @@ shows them for support and never deletes them.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from hazards.models import Escalation, Hazard, HazardCriterion
+from hazards.models import Escalation, Hazard, HazardCriterion, Risk
 
 
 @admin.register(HazardCriterion)
@@ -53,3 +53,11 @@ class EscalationAdmin(ReadOnlyAdmin):
     list_display = ["hazard", "step", "status", "issuing_unit", "issued_at", "created_at"]
     list_filter = ["step", "status"]
     list_select_related = ["hazard", "issuing_unit"]
+
+
+@admin.register(Risk)
+class RiskAdmin(ReadOnlyAdmin):
+    list_display = ["name", "enterprise", "org_unit", "industry", "level", "status", "review_date"]
+    list_filter = ["level", "status", "method", "industry"]
+    search_fields = ["name", "place", "enterprise__name"]
+    list_select_related = ["enterprise", "org_unit", "industry"]

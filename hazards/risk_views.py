@@ -94,6 +94,7 @@ class RiskListView(RiskMixin, ListView):
                 for value, label, colour, hex_ in context["legend"]
             ],
             today=timezone.localdate(),
+            enterprise_filter=form.cleaned_data.get("enterprise") if valid else None,
         )
         return context
 

@@ -242,3 +242,11 @@ def test_review_reminders_once_per_review_date(world):
     risk_services.retire_risk(r.sibling_risk, user=root, reason="拆除", expected_version=1)
     assert send_risk_review_reminders(today="2026-03-02") == 1
     assert own.count() == 4
+
+
+def test_admin_lists_risks_read_only(world, client_for):
+    risk = risk_world(world).own_risk
+    root = UserFactory(username="risk_root", is_superuser=True, is_staff=True)
+    client = client_for(root)
+    assert risk.name in client.get("/django-admin/hazards/risk/").content.decode()
+    assert client.get("/django-admin/hazards/risk/add/").status_code == 403
