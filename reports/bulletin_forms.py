@@ -85,6 +85,8 @@ class BulletinForm(ScopedModelFormMixin, forms.ModelForm):
 
 
 class ArticleForm(forms.ModelForm):
+    """An article; without an order it goes after the others."""
+
     class Meta:
         model = BulletinArticle
         fields = ["heading", "order", "body"]
@@ -92,6 +94,10 @@ class ArticleForm(forms.ModelForm):
         help_texts = {
             "body": _("每段一行。用 {{标记}} 插入数据块：同比语句嵌在句中，表格和图表单独成段。")
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
 
 
 class DataBlockForm(forms.Form):

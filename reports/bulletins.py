@@ -261,7 +261,7 @@ def save_article(user, bulletin, data, article=None) -> BulletinArticle:
 
 def _write_article(bulletin, data, article) -> BulletinArticle:
     for name in ("heading", "body", "order"):
-        if name in data:
+        if data.get(name) is not None:
             setattr(article, name, data[name])
     if not article.heading.strip():
         raise ValidationError({"heading": _("请填写文章标题。")})
