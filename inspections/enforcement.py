@@ -24,10 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exceptions import StaleVersionError
 from hazards.services import is_enterprise_user
 from inspections import documents
 from inspections.models import EnforcementAction, Inspection, SpecialCampaign
+from inspections.services import _check_version as check_version
+from inspections.services import _lock
 from orgs.constants import Action
 from orgs.models import Enterprise, OrgUnit
 
@@ -74,24 +75,7 @@ def resolve(model, value, user, field: str):
 
 def lock(obj, user, action: str):
     """The row as it is now, locked until the transaction ends, if the user may `action` it."""
-    locked = (
-        type(obj)
-        .objects.restrict(user, action)
-        .select_for_update(of=("self",))
-        .filter(pk=obj.pk)
-        .first()
-    )
-    if locked is None:
-        raise PermissionDenied(_("您无权修改该记录。"))
-    return locked
-
-
-def check_version(obj, expected_version) -> None:
-    if expected_version is not None and obj.version != int(expected_version):
-        raise StaleVersionError(
-            _("该记录已被他人修改（当前第%(current)d版，您编辑的是第%(yours)d版），请刷新后重试。")
-            % {"current": obj.version, "yours": int(expected_version)}
-        )
+    return _lock(type(obj), obj, user, action)
 
 
 def assign(obj, data: dict, fields) -> None:

@@ -257,18 +257,26 @@ class EnforcementDocumentView(ScopedViewMixin, SingleObjectMixin, View):
 # --- Special campaigns ---------------------------------------------------------------------
 
 
-class CampaignListView(ScopedViewMixin, ListView):
-    model = SpecialCampaign
-    template_name = "inspections/campaign_list.html"
+class AddableListView(ScopedViewMixin, ListView):
+    """A list in scope, with what each row shows read in the same query, and whether the user
+    may add to it."""
+
     paginate_by = 30
+    related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        return super().get_queryset().select_related("org_unit")
+        return super().get_queryset().select_related(*self.related)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_add=scope_allows(self.request.user, SpecialCampaign, Action.ADD), **kwargs
+            can_add=scope_allows(self.request.user, self.model, Action.ADD), **kwargs
         )
+
+
+class CampaignListView(AddableListView):
+    model = SpecialCampaign
+    template_name = "inspections/campaign_list.html"
+    related = ("org_unit",)
 
 
 class CampaignCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
@@ -344,18 +352,10 @@ def draw_url(draw) -> str:
     return reverse("inspections:draw_detail", args=[draw.pk])
 
 
-class DrawListView(ScopedViewMixin, ListView):
+class DrawListView(AddableListView):
     model = RandomDraw
     template_name = "inspections/draw_list.html"
-    paginate_by = 30
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("org_unit", "created_by")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            can_add=scope_allows(self.request.user, RandomDraw, Action.ADD), **kwargs
-        )
+    related = ("org_unit", "created_by")
 
 
 class DrawCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, FormView):

@@ -14,8 +14,16 @@ from inspections.enforcement_filters import EnforcementActionFilter, SpecialCamp
 from inspections.models import EnforcementAction, SpecialCampaign
 
 
-class VersionedWriteMixin:
-    """Creates and edits through a service; `version` in the body guards an edit (409)."""
+class ServiceViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Lists, reads, creates and edits through a service, never deletes; `version` in the
+    body guards an edit (409)."""
 
     create_service = None
     update_service = None
@@ -33,15 +41,7 @@ class VersionedWriteMixin:
         )
 
 
-class EnforcementActionViewSet(
-    VersionedWriteMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EnforcementActionViewSet(ServiceViewSet):
     """执法措施: 责令限期整改, 责令停产停业 (解除), 罚款 (一案双罚), 立案, 移送, and their
     督办函 / 警示函 as PDF."""
 
@@ -107,15 +107,7 @@ class EnforcementActionViewSet(
         return s.EnforcementActionSerializer(record, context=self.get_serializer_context()).data
 
 
-class SpecialCampaignViewSet(
-    VersionedWriteMixin,
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class SpecialCampaignViewSet(ServiceViewSet):
     """专项行动 (e.g. 护航"双节"): its dates and participating units; its figures are at
     /api/v1/inspections/stats/?special_campaign=<id>."""
 
