@@ -396,10 +396,12 @@ METRICS = [
 ]
 
 METRIC_BY_CODE = {metric.code: metric for metric in METRICS}
+# The choices of every `metric` field (API schema: MetricEnum).
+METRIC_CHOICES = [(metric.code, metric.label) for metric in METRICS]
 
 
 def metric_choices():
-    return [(metric.code, metric.label) for metric in METRICS]
+    return METRIC_CHOICES
 
 
 # --- Periods -------------------------------------------------------------------------------

@@ -11,18 +11,10 @@ from playwright.sync_api import expect
 
 from orgs.constants import Level
 from reports.models import Job, RankingScheme
+from tests.hazards.test_browser import log_in
 from tests.reports.factories import province_data
 
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, base_url, username, password, path):
-    page.context.clear_cookies()
-    page.goto(f"{base_url}{path}")
-    expect(page).to_have_url(re.compile(r"/login/\?next="))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 # The live server runs in another thread: the data must be committed (transactional test).
