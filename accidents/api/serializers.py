@@ -93,6 +93,7 @@ class AccidentSerializer(serializers.ModelSerializer):
     def get_statutory_grade(self, obj) -> str:
         return services.statutory_grade(obj)
 
+    @extend_schema_field(serializers.DateTimeField())
     def get_regrade_until(self, obj) -> str:
         deadline = services.regrade_deadline(obj.occurred_at, obj.category)
         return timezone.localtime(deadline).isoformat()

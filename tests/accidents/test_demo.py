@@ -9,11 +9,32 @@ from accidents.constants import Grade
 from accidents.filters import period_bounds
 from accidents.models import Accident
 from accidents.services import is_late, vetoed_unit_ids
-from orgs.demo import seed
+from orgs.demo import (
+    DemoWorld,
+    demo_seeded,
+    ensure_demo_users,
+    ensure_enterprises,
+    ensure_org_tree,
+)
+
+
+def demo_world() -> DemoWorld:
+    """seed_demo's governance data, without the other apps' receivers (tested by them)."""
+    world = DemoWorld()
+    ensure_org_tree(world)
+    ensure_enterprises(world)
+    ensure_demo_users(world)
+    return world
+
+
+def test_seed_demo_runs_the_accident_demo():
+    # Connected in AccidentsConfig.ready under its dispatch_uid.
+    assert any(key[0] == "accidents.demo" for key, *_ in demo_seeded.receivers)
 
 
 def test_demo_years_compare_and_are_written_once(db):
-    world = seed()
+    world = demo_world()
+    demo.seed(world)
     this_year = date.today().year
     wanli = world.units["湾里管理局"]
     start, end = period_bounds(str(this_year))
@@ -38,5 +59,5 @@ def test_demo_years_compare_and_are_written_once(db):
 
     count = Accident.objects.count()
     assert demo.seed(world) == []
-    seed()
+    assert demo.seed(demo_world()) == []
     assert Accident.objects.count() == count
