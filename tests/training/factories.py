@@ -7,7 +7,7 @@ awareness event. Texts of 罗亭镇's objects say 罗亭镇, so a page showing o
 the tenancy suites.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -21,6 +21,25 @@ def id_number(serial: int, birth: str = "19850312", region: str = "360105") -> s
     """A valid 18-character ID number (GB 11643) for a test person."""
     first17 = f"{region}{birth}{serial:03d}"
     return first17 + check_character(first17)
+
+
+def add_sessions(w, count, **extra):
+    """`count` one-day, 8-hour classes for workers in 招贤镇, one a day from 2025-01-01."""
+    return [
+        services.record_session(
+            {
+                "org_unit": w.zhaoxian,
+                "title": f"第{index}期培训班",
+                "audience": Audience.WORKER,
+                "start_date": date(2025, 1, 1) + timedelta(days=index),
+                "end_date": date(2025, 1, 1) + timedelta(days=index),
+                "hours": Decimal(8),
+                **extra,
+            },
+            user=w.township_staff,
+        )
+        for index in range(count)
+    ]
 
 
 def training_world(w):

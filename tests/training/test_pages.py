@@ -4,7 +4,6 @@ and the on-site drill requirement on the compliance page."""
 
 import io
 from datetime import date, timedelta
-from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -12,11 +11,11 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from core.models import AuditEvent, Notification
-from tests.training.factories import id_number, training_world
+from tests.training.factories import add_sessions, id_number, training_world
 from tests.training.test_views import url
 from tests.web.conftest import assert_constant_queries, html
 from training import services
-from training.constants import Audience, CertificateKind, DrillKind
+from training.constants import CertificateKind, DrillKind
 from training.idnumbers import decrypt, mask
 from training.models import Certificate
 from training.tasks import send_certificate_reminders
@@ -336,19 +335,7 @@ def test_stats_page_costs_the_same_for_1_and_30_sessions(world, client_for):
     training_world(world)
 
     def grow():
-        for index in range(29):
-            services.record_session(
-                {
-                    "org_unit": world.zhaoxian,
-                    "title": f"第{index}期培训班",
-                    "audience": Audience.WORKER,
-                    "start_date": date(2025, 1, 1) + timedelta(days=index),
-                    "end_date": date(2025, 1, 1) + timedelta(days=index),
-                    "hours": Decimal(8),
-                    "attendance_count": 50,
-                },
-                user=world.township_staff,
-            )
+        add_sessions(world, 29, attendance_count=50)
 
     client = client_for(world.county_official)
     assert_constant_queries(client, url("stats") + "?period_start=2025-01-01", grow)

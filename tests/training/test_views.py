@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from tests.factories import EnterpriseFactory
 from tests.hazards.factories import png
-from tests.training.factories import id_number, training_world
+from tests.training.factories import add_sessions, id_number, training_world
 from tests.web.conftest import assert_constant_queries, html
 from training import services
 from training.constants import Audience, AwarenessKind, CertificateKind, DrillKind
@@ -145,19 +145,7 @@ def test_session_list_costs_the_same_for_1_and_30_rows(world, client_for):
     training_world(world)
 
     def grow():
-        for index in range(29):
-            services.record_session(
-                {
-                    "org_unit": world.zhaoxian,
-                    "title": f"第{index}期培训班",
-                    "audience": Audience.WORKER,
-                    "industries": [world.chemicals],
-                    "start_date": date(2025, 1, 1) + timedelta(days=index),
-                    "end_date": date(2025, 1, 1) + timedelta(days=index),
-                    "hours": Decimal(8),
-                },
-                user=world.township_staff,
-            )
+        add_sessions(world, 29, industries=[world.chemicals])
 
     assert_constant_queries(client_for(world.township_staff), url("session_list"), grow)
 
