@@ -246,6 +246,10 @@ def update_action(action, data, *, user, expected_version=None) -> EnforcementAc
     check_version(locked, expected_version)
     assign(locked, data, ACTION_FIELDS)
     errors: dict[str, list] = {}
+    for field in ("enterprise", "inspection"):
+        value = data.get(field)
+        if field in data and getattr(value, "pk", value) != getattr(locked, f"{field}_id"):
+            errors.setdefault(field, []).append(_("执法措施的单位和检查不能更改，请另行录入。"))
     if "issuing_unit" in data:
         locked.issuing_unit = resolve(OrgUnit, data["issuing_unit"], user, "issuing_unit")
         if locked.issuing_unit is None:

@@ -189,6 +189,14 @@ def test_a_suspension_is_lifted_once_with_its_date(world, api_for, inspection):
     assert "只有责令停产停业才能解除" in wrong.json()["lifted_on"][0]
     stale = client.patch(f"{URL}{order['id']}/", {"reason": "补充", "version": 0}, format="json")
     assert stale.status_code == 409
+    moved = client.patch(
+        f"{URL}{order['id']}/", {"enterprise": world.ent_zhaoxian_2.pk}, format="json"
+    )
+    assert moved.status_code == 400 and "不能更改" in moved.json()["enterprise"][0]
+    edited = client.patch(
+        f"{URL}{order['id']}/", {"reason": "补充违法事实", "version": 1}, format="json"
+    )
+    assert edited.status_code == 200 and edited.json()["version"] == 2
 
 
 def test_the_inspected_township_reads_but_the_enterprise_cannot_write(world, api_for, inspection):
@@ -311,6 +319,9 @@ def test_warning_letter_of_a_suspension_page_flow(world, client_for, inspection,
         saved.status_code == 302 and saved["Location"] == f"/inspections/enforcement/{action.pk}/"
     )
     assert action.issuing_unit == inspection.inspecting_unit
+    # The inspection's page lists it.
+    inspection_page = client.get(f"/inspections/{inspection.pk}/").content.decode()
+    assert "执法措施（1项）" in inspection_page and "责令停产停业" in inspection_page
     detail = client.get(saved["Location"]).content.decode()
     assert "解除停产停业" in detail and "尚未生成文书" in detail
 
