@@ -352,6 +352,10 @@ class DrillForm(OrganiserForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].label = _("演练单位")
+        self.fields["kind"].help_text = _(
+            "现场处置方案演练每半年至少一次，单独考核；其他类型计入每年（高危行业、养老机构每半年）"
+            "一次的应急预案演练。"
+        )
         if "org_unit" in self.fields:
             self.fields["org_unit"].label = _("演练单位（政府部门、乡镇）")
             self.fields["org_unit"].help_text = _("政府部门或乡镇（街道）自身组织的演练填写。")
