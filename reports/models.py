@@ -125,8 +125,66 @@ class Rollup(ScopedModel):
     scopes it like the ledgers it sums.
     """
 
+    # A generation is millions of rows written set-wise from orgs_orgunit itself: consistent
+    # by construction, so no foreign-key triggers (checked row by row at commit, they took
+    # longer than the build) and no index per column (the two below serve every read). A
+    # unit or industry deleted leaves its figures until the next build, which drops them:
+    # derived rows never block a change to the tree.
     generation = models.ForeignKey(
-        RollupGeneration, on_delete=models.CASCADE, related_name="rows", verbose_name=_("批次")
+        RollupGeneration,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        verbose_name=_("批次"),
+        db_constraint=False,
+        db_index=False,
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("所属机构"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    province = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    city = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    county = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    township = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     period_kind = models.CharField(_("周期类型"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("周期开始"))
@@ -137,8 +195,10 @@ class Rollup(ScopedModel):
         verbose_name=_("行业领域"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     own_value = models.DecimalField(_("本级数值"), max_digits=20, decimal_places=2, default=0)
     subtree_value = models.DecimalField(_("合计数值"), max_digits=20, decimal_places=2, default=0)
