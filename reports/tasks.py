@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports import rollups
+from reports.bulletin_pdf import build_bulletin_pdf  # noqa: F401 - the worker registers it
 from reports.models import Job, RollupGeneration
 from reports.services import JobProgress, finish_job
 
