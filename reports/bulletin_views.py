@@ -36,6 +36,19 @@ def refusal(error) -> list[str]:
     return [str(error) or _("您无权办理该事项。")]
 
 
+def attempt(request, action, success_message="") -> bool:
+    """Run a service call for a POST; its refusal becomes the page's error messages."""
+    try:
+        action()
+    except (ValidationError, PermissionDenied) as error:
+        for text in refusal(error):
+            messages.error(request, text)
+        return False
+    if success_message:
+        messages.success(request, success_message)
+    return True
+
+
 class ServiceFormMixin:
     """A form page whose valid form goes to a service (`perform`, returning the object to
     show next); what the service refuses lands on the form in its own words."""
@@ -268,13 +281,10 @@ class BulletinActionView(ReadableBulletinMixin, SingleObjectMixin, View):
     scope_action = Action.VIEW
 
     def post(self, request, *args, **kwargs):
-        try:
-            url = self.perform(self.object)
-        except (ValidationError, PermissionDenied) as error:
-            for text in refusal(error):
-                messages.error(request, text)
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        return HttpResponseRedirect(url)
+        done = {}
+        if attempt(request, lambda: done.setdefault("url", self.perform(self.object))):
+            return HttpResponseRedirect(done["url"])
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
 class PublishView(BulletinActionView):
@@ -402,13 +412,11 @@ class ArticlePreviewView(ArticleMixin, SingleObjectMixin, TemplateView):
 class ArticleDeleteView(ArticleMixin, SingleObjectMixin, View):
     def post(self, request, *args, **kwargs):
         bulletin = self.object.bulletin
-        try:
-            bulletins.delete_article(request.user, self.object)
-        except (ValidationError, PermissionDenied) as error:
-            for text in refusal(error):
-                messages.error(request, text)
-        else:
-            messages.success(request, _("文章已删除。"))
+        attempt(
+            request,
+            lambda: bulletins.delete_article(request.user, self.object),
+            _("文章已删除。"),
+        )
         return HttpResponseRedirect(reverse("reports:bulletin_edit", args=[bulletin.pk]))
 
 
@@ -449,9 +457,7 @@ class BlockDeleteView(ScopedViewMixin, SingleObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         article_id = self.object.article_id
-        try:
-            bulletins.delete_block(request.user, self.object)
-        except (ValidationError, PermissionDenied) as error:
-            for text in refusal(error):
-                messages.error(request, text)
+        attempt(
+            request, lambda: bulletins.delete_block(request.user, self.object), _("数据块已删除。")
+        )
         return HttpResponseRedirect(reverse("reports:bulletin_article_edit", args=[article_id]))

@@ -212,3 +212,39 @@ def test_archive_and_inbox_queries_do_not_grow(world, client_for, django_assert_
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert "第8篇" in client.get(url).content.decode()
+
+
+def test_series_edit_and_removing_blocks_and_articles(world, client_for):
+    client = client_for(world.supervisor)
+    series = create_series(client, world)
+    response = client.post(
+        reverse("reports:bulletin_series_update", args=[series.pk]),
+        {
+            "title": "上饶应急管理简报",
+            "org_unit": world.shangrao.pk,
+            "issuer_name": "上饶市安委办",
+            "special_name": "治本攻坚专刊",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert series.special_name == "治本攻坚专刊"
+    assert series.history.count() == 2
+    bulletin = draft(
+        world.supervisor, series, "草稿", world.shangrao, body="{{a}}", blocks=SEED_BLOCKS[:1]
+    )
+    article = bulletin.articles.get()
+    article.blocks.update(key="a")
+    block = article.blocks.get()
+    client.post(reverse("reports:bulletin_block_delete", args=[block.pk]))
+    assert not DataBlock.objects.exists()
+    client.post(reverse("reports:bulletin_article_delete", args=[article.pk]))
+    assert not BulletinArticle.objects.exists()
+    # Once published nothing is removed: the refusal comes back as a message.
+    BulletinArticle.objects.create(bulletin=bulletin, heading="正文", body="x")
+    bulletins.publish(world.supervisor, bulletin)
+    kept = bulletin.articles.get()
+    response = client.post(reverse("reports:bulletin_article_delete", args=[kept.pk]), follow=True)
+    assert "简报已印发，不能再修改" in response.content.decode()
+    assert BulletinArticle.objects.filter(pk=kept.pk).exists()
