@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from hazards.models import Risk
 from hazards.risk_constants import (
-    LEC_CONSEQUENCE,
-    LEC_EXPOSURE,
-    LEC_LIKELIHOOD,
     AccidentType,
     RiskLevel,
     RiskMethod,
@@ -151,6 +149,7 @@ AREA_RISKS = [
         [A.OTHER_EXPLOSION, A.FIRE],
     ),
 ]
+D05, D1, D2, D3, D6, D7, D15, D40 = (Decimal(v) for v in ("0.5", 1, 2, 3, 6, 7, 15, 40))
 PEOPLE = ["李强", "王芳", "张伟", "刘洋", "陈静", "杨军", "赵敏"]
 UNITS = ["安全环保部", "生产部", "设备部", "后勤保障部"]
 
@@ -164,17 +163,18 @@ def on_demo_seeded(sender, world, stdout=None, **kwargs):
 
 
 def _inputs(rng) -> dict:
+    """Factors drawn so that the colours form the usual pyramid: few red, most blue."""
     if rng.random() < 0.6:
         return {
             "method": RiskMethod.LEC,
-            "lec_likelihood": rng.choice(list(LEC_LIKELIHOOD)[:5]),
-            "lec_exposure": rng.choice(list(LEC_EXPOSURE)[:5]),
-            "lec_consequence": rng.choice(list(LEC_CONSEQUENCE)[:5]),
+            "lec_likelihood": rng.choice([D6, D3, D1, D1, D05]),
+            "lec_exposure": rng.choice([D6, D3, D2, D1]),
+            "lec_consequence": rng.choice([D40, D15, D7, D7, D3]),
         }
     return {
         "method": RiskMethod.MATRIX,
-        "matrix_likelihood": rng.randint(1, 5),
-        "matrix_severity": rng.randint(2, 5),
+        "matrix_likelihood": rng.choice([1, 2, 2, 3, 3, 4, 5]),
+        "matrix_severity": rng.choice([2, 3, 3, 4, 5]),
     }
 
 
