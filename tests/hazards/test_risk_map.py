@@ -213,3 +213,17 @@ def test_department_sees_its_industries_only(world, api_for):
     body = api_for(world.dept_staff).get("/api/v1/risk-map/").json()
     assert body["totals"]["total"] == 1
     assert [row["name"] for row in body["industries"]] == ["养老服务"]
+
+
+def test_map_endpoint_queries_do_not_grow_with_regions(
+    world, api_for, django_assert_max_num_queries
+):
+    province = _generated_province(world)
+    root = UserFactory(username="risk_root", is_superuser=True)
+    client = api_for(root)
+    client.get("/api/v1/risk-map/", {"unit": province.pk})
+    # Token lookup, the unit, then the map's three queries — for the province as for a county.
+    for unit in (province, OrgUnit.objects.get(name="测试县11")):
+        with django_assert_max_num_queries(6):
+            response = client.get("/api/v1/risk-map/", {"unit": unit.pk})
+        assert response.status_code == 200
