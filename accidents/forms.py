@@ -71,6 +71,15 @@ class AccidentForm(ScopedModelFormMixin, forms.ModelForm):
             "injuries": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "direct_loss": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
         }
+        help_texts = {
+            "unit_reported_at": _("事故单位向县级应急管理部门报告的时间，应在事故发生后1小时内。"),
+            "county_reported_at": _("县级向设区的市报告的时间，应在接报后2小时内。"),
+            "city_reported_at": _("市级向省级报告的时间（较大及以上事故），应在接报后2小时内。"),
+            "province_reported_at": _(
+                "省级向国务院报告的时间（重大及以上事故），应在接报后2小时内。"
+            ),
+            "direct_loss": _("单位：万元，如 1000 即一千万元。"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ record and edit forms (a stale version is a conflict, never an overwrite), and t
 page with the reporting chain and the history of changes.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
@@ -81,8 +82,12 @@ class AccidentListView(AccidentFilterMixin, ListView):
             late=Count("pk", filter=Q(is_late=True)),
             **{grade.value: Count("pk", filter=Q(grade=grade)) for grade in Grade},
         )
+        form = label_blank_filter_choices(self.filterset.form)
+        # Ticked on a phone rather than picked from a multiple-select box.
+        form.fields["grade"].choices = Grade.choices
+        form.fields["grade"].widget = forms.CheckboxSelectMultiple(choices=Grade.choices)
         context.update(
-            filter_form=label_blank_filter_choices(self.filterset.form),
+            filter_form=form,
             figures=figures,
             by_grade=[(grade, figures[grade.value]) for grade in Grade],
             can_add=scope_allows(self.request.user, Accident, AccidentAction.ADD),
