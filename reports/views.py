@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from core.models import Notification
 from core.views import ScopedViewMixin
 from hazards.models import Hazard
 from hazards.stats import default_stats_unit
-from orgs.constants import Action, Kind, Role
+from orgs.constants import Action, Kind, Level, Role
 from orgs.models import Enterprise, OrgUnit
 from orgs.scoping import scope_for
 from reports import exports, rankings, services
@@ -85,7 +85,34 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if unit is not None and generation is not None:
             context.update(self.figures(user, unit, generation.as_of))
         context.update(self.action_lists(user))
+        context.update(self.register_figures(user))
         return context
+
+    @staticmethod
+    def register_figures(user) -> dict:
+        """The registers' sizes in the scope (regions by level, enterprises by industry):
+        two grouped queries, as the orgs dashboard had them."""
+        unit_rows = (
+            OrgUnit.objects.restrict(user, Action.VIEW)
+            .values("kind", "level")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        regions = {row["level"]: row["n"] for row in unit_rows if row["kind"] == Kind.REGION}
+        industry_rows = list(
+            Enterprise.objects.restrict(user, Action.VIEW)
+            .filter(is_active=True)
+            .values("industry_id", "industry__name")
+            .annotate(n=Count("id"), high_risk=Count("id", filter=Q(high_risk=True)))
+            .order_by("industry__sort_order", "industry_id")
+        )
+        return {
+            "regions_by_level": [(level.label, regions.get(level, 0)) for level in Level],
+            "department_count": sum(r["n"] for r in unit_rows if r["kind"] == Kind.DEPARTMENT),
+            "enterprises_by_industry": industry_rows,
+            "enterprise_total": sum(r["n"] for r in industry_rows),
+            "high_risk_total": sum(r["high_risk"] for r in industry_rows),
+        }
 
     @staticmethod
     def figures(user, unit, as_of) -> dict:
