@@ -2,6 +2,7 @@
 from the phone's camera), its choice of template and enterprise, and a group's term end."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +12,13 @@ from inspections.models import (
     ChecklistTemplate,
     Inspection,
     SpecialCampaign,
+    SupervisionAssignment,
     SupervisionGroup,
+    SupervisionGroupMember,
 )
-from inspections.services import ResultInput
-from orgs.models import Enterprise
+from inspections.services import ResultInput, selectable_users
+from orgs.constants import Kind
+from orgs.models import Enterprise, OrgUnit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The phone opens its camera (rear) straight away; the gallery stays one tap away.
@@ -134,5 +138,64 @@ class InspectionForm(ScopedModelFormMixin, forms.Form):
                     photos=tuple(data[f"photos_{item.pk}"]),
                 )
                 for item in self.items
+            ],
+        }
+
+
+class GroupForm(ScopedModelFormMixin, forms.Form):
+    """组建督导组: its unit, term, people and the counties and lead departments it answers for.
+
+    People are the officials holding a role in the user's area; units are those the user sees.
+    """
+
+    org_unit = forms.ModelChoiceField(OrgUnit.objects.all(), label=_("组建单位"))
+    name = forms.CharField(max_length=100, label=_("督导组名称"))
+    term_start = forms.DateField(widget=DATE, label=_("任期开始"))
+    term_end = forms.DateField(widget=DATE, label=_("任期结束"))
+    leader = forms.ModelChoiceField(get_user_model().objects.none(), label=_("组长"))
+    liaison = forms.ModelChoiceField(
+        get_user_model().objects.none(), required=False, label=_("联络员")
+    )
+    members = forms.ModelMultipleChoiceField(
+        get_user_model().objects.none(), required=False, label=_("成员")
+    )
+    regions = forms.ModelMultipleChoiceField(
+        OrgUnit.objects.filter(kind=Kind.REGION), label=_("挂点地区")
+    )
+    lead_departments = forms.ModelMultipleChoiceField(
+        OrgUnit.objects.filter(kind=Kind.DEPARTMENT), required=False, label=_("牵头单位")
+    )
+    responsibilities = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("任务与责任")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = selectable_users(self.user)
+        for name in ("leader", "liaison", "members"):
+            self.fields[name].queryset = people
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        people = [(data["leader"], SupervisionGroupMember.Role.LEADER)]
+        if data["liaison"] and data["liaison"] != data["leader"]:
+            people.append((data["liaison"], SupervisionGroupMember.Role.LIAISON))
+        chosen = {user.pk for user, _role in people}
+        people += [
+            (user, SupervisionGroupMember.Role.MEMBER)
+            for user in data["members"]
+            if user.pk not in chosen
+        ]
+        return {
+            "org_unit": data["org_unit"],
+            "name": data["name"],
+            "term_start": data["term_start"],
+            "term_end": data["term_end"],
+            "responsibilities": data["responsibilities"],
+            "members": [(user, role, "") for user, role in people],
+            "assignments": [(unit, SupervisionAssignment.Kind.REGION) for unit in data["regions"]]
+            + [
+                (unit, SupervisionAssignment.Kind.LEAD_DEPARTMENT)
+                for unit in data["lead_departments"]
             ],
         }

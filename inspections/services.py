@@ -122,9 +122,14 @@ def create_group(data, *, user) -> SupervisionGroup:
     org_unit = _visible_unit(
         user, data.get("org_unit"), "org_unit", _("组建单位不在您的管辖范围内。")
     )
-    group = SupervisionGroup(org_unit=org_unit, created_by=user)
-    for name in GROUP_FIELDS:
-        setattr(group, name, data.get(name) or ("" if name in ("responsibilities",) else None))
+    group = SupervisionGroup(
+        org_unit=org_unit,
+        created_by=user,
+        name=(data.get("name") or "").strip(),
+        responsibilities=data.get("responsibilities") or "",
+        term_start=data.get("term_start"),
+        term_end=data.get("term_end"),
+    )
     if group.term_start is None or group.term_end is None:
         raise ValidationError({"term_start": _("请填写任期开始和结束日期。")})
     _validate_term(group)
@@ -151,7 +156,9 @@ def update_group(group, data, *, user, expected_version=None) -> SupervisionGrou
     _check_version(locked, expected_version)
     for name in GROUP_FIELDS:
         if name in data:
-            setattr(locked, name, data[name] if data[name] is not None else "")
+            setattr(locked, name, data[name])
+    if locked.term_start is None or locked.term_end is None:
+        raise ValidationError({"term_start": _("请填写任期开始和结束日期。")})
     _validate_term(locked)
     locked.version += 1
     locked._history_user = user
@@ -559,11 +566,7 @@ def _store_results(inspection, template, entries, targets, *, user) -> None:
         result.save()
         photos_to_store.extend((result, file) for file in checked)
     for result, file in photos_to_store:
-        photo = ChecklistPhoto(
-            result=result, file=file.uploaded, original_name=file.original_name, uploaded_by=user
-        )
-        photo._history_user = user
-        photo.save()
+        _store_photo(result, file, user=user)
 
 
 def missing_items(inspection) -> list[str]:
@@ -693,6 +696,33 @@ def update_inspection(inspection, data, *, user, expected_version=None) -> Inspe
     locked._history_user = user
     locked.save()
     return locked
+
+
+@transaction.atomic
+def add_photos(inspection, result_id, files, *, user) -> list[ChecklistPhoto]:
+    """Photos of one item of a draft (taken before it is submitted: its findings copy them)."""
+    locked = _lock(Inspection, inspection, user, Action.CHANGE)
+    if locked.status != Inspection.Status.DRAFT:
+        raise ValidationError(_("检查已提交，不能再补充照片。"))
+    result = locked.results.filter(pk=result_id).first()
+    if result is None:
+        raise ValidationError({"result": _("该检查结果不属于本次检查。")})
+    checked = hazard_services.check_files(files)
+    if not checked:
+        raise ValidationError({"files": _("请选择要上传的照片。")})
+    return [_store_photo(result, file, user=user) for file in checked]
+
+
+def _store_photo(result, checked, *, user) -> ChecklistPhoto:
+    photo = ChecklistPhoto(
+        result=result,
+        file=checked.uploaded,
+        original_name=checked.original_name,
+        uploaded_by=user,
+    )
+    photo._history_user = user
+    photo.save()
+    return photo
 
 
 # --- Findings ------------------------------------------------------------------------------

@@ -11,20 +11,20 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from core.forms import add_validation_error
-from core.uploads import content_type_for
 from core.views import ScopedViewMixin
+from hazards.views import HazardFileView, refusal
 from inspections import services
 from inspections.filters import InspectionFilter
-from inspections.forms import InspectionForm, StartForm
+from inspections.forms import GroupForm, InspectionForm, StartForm
 from inspections.models import (
     ChecklistPhoto,
     ChecklistResult,
@@ -37,13 +37,6 @@ from inspections.models import (
 )
 from orgs.constants import Action
 from orgs.views import ScopeRequiredMixin, scope_allows
-
-
-def refusal(error) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("您无权办理该事项。")]
-
 
 # --- Groups and coverage -------------------------------------------------------------------
 
@@ -122,7 +115,13 @@ class GroupListView(GroupQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         groups = list(context["object_list"])
         start, end = assignment_coverage(self.request.user, groups, timezone.localdate())
-        return {**context, "groups": groups, "quarter_start": start, "quarter_end": end}
+        return {
+            **context,
+            "groups": groups,
+            "quarter_start": start,
+            "quarter_end": end,
+            "may_add": scope_allows(self.request.user, SupervisionGroup, Action.ADD),
+        }
 
 
 class GroupDetailView(GroupQuerysetMixin, DetailView):
@@ -153,6 +152,30 @@ class GroupDetailView(GroupQuerysetMixin, DetailView):
             "inspections": inspections,
             "may_change": may_change,
         }
+
+
+class GroupCreateView(ScopeRequiredMixin, ScopedViewMixin, FormView):
+    """组建督导组: assigning its counties grants its members 督导 scope over them."""
+
+    model = SupervisionGroup
+    scope_action = Action.ADD
+    form_class = GroupForm
+    template_name = "inspections/group_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            group = services.create_group(form.service_data(), user=self.request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, refusal(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("督导组已组建，成员已获得挂点单位的督导权限。"))
+        return HttpResponseRedirect(group.get_absolute_url())
 
 
 class GroupEndTermView(GroupQuerysetMixin, SingleObjectMixin, View):
@@ -320,17 +343,7 @@ class InspectionDetailView(ScopedViewMixin, DetailView):
         )
 
 
-class ChecklistPhotoView(ScopedViewMixin, SingleObjectMixin, View):
+class ChecklistPhotoView(HazardFileView):
     """A checklist photo, streamed only to those who see the inspection (never from MEDIA_URL)."""
 
     model = ChecklistPhoto
-
-    def get(self, request, *args, **kwargs):
-        photo = self.object
-        response = FileResponse(
-            photo.file.open("rb"),
-            content_type=content_type_for(photo.file.name),
-            filename=photo.original_name,
-        )
-        response["Cache-Control"] = "private, max-age=3600"
-        return response

@@ -277,3 +277,10 @@ class InspectionUpdateSerializer(serializers.ModelSerializer):
 
 class InspectionVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+
+class ChecklistPhotoUploadSerializer(serializers.Serializer):
+    result = serializers.IntegerField(help_text=_("检查结果ID（checklist中的id）。"))
+    files = serializers.ListField(
+        child=serializers.FileField(), help_text=_("照片（JPG、PNG、WebP、HEIC），一次最多10张。")
+    )

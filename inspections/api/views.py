@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api.views import ScopedViewSetMixin
@@ -164,6 +165,7 @@ class InspectionViewSet(
     )
     filterset_class = InspectionFilter
     ordering_fields = ["inspection_date", "submitted_at"]
+    # `submit` and `photos` change the inspection.
     extra_scope_action = Action.CHANGE
 
     def get_serializer_class(self):
@@ -242,3 +244,21 @@ class InspectionViewSet(
             expected_version=serializer.validated_data.get("version"),
         )
         return self._respond(inspection)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ChecklistPhotoUploadSerializer},
+        responses={201: s.InspectionDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        """Photos of one checklist item of a draft, before it is submitted."""
+        inspection = self.get_object()
+        serializer = s.ChecklistPhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.add_photos(
+            inspection,
+            serializer.validated_data["result"],
+            serializer.validated_data["files"],
+            user=request.user,
+        )
+        return self._respond(inspection, status.HTTP_201_CREATED)

@@ -206,3 +206,40 @@ def test_roster_page_queries_do_not_grow_with_groups(
 def test_core_world_builds(world):
     c = core_world(world)
     assert c.sibling_inspection.results.filter(hazard__isnull=False).count() == 1
+
+
+def test_group_form_forms_a_group_and_grants_scope(world, client_for):
+    client = client_for(world.province_admin)
+    page = client.get("/inspections/groups/new/")
+    assert page.status_code == 200 and "挂点地区" in page.content.decode()
+    data = {
+        "org_unit": world.nanchang.pk,
+        "name": "第五挂点联系督导组",
+        "term_start": "2025-01-01",
+        "term_end": "2027-12-31",
+        "leader": world.supervisor.pk,
+        "regions": [world.wanli.pk],
+        "lead_departments": [world.jiangxi_jgswj.pk],
+        "responsibilities": "任务、责任、效果包干",
+    }
+    bad = client.post("/inspections/groups/new/", {**data, "term_end": "2024-12-31"})
+    assert bad.status_code == 200
+    assert "任期结束不能早于任期开始。" in bad.content.decode()
+    assert not SupervisionGroup.objects.exists()
+    response = client.post("/inspections/groups/new/", data)
+    group = SupervisionGroup.objects.get()
+    assert response["Location"] == group.get_absolute_url()
+    assert group.memberships.get().role == Role.LEADER
+    assert sorted(group.assignments.values_list("kind", flat=True)) == [
+        Kind.LEAD_DEPARTMENT,
+        Kind.REGION,
+    ]
+    assert (
+        Enterprise.objects.restrict(fresh(world.supervisor))
+        .filter(pk=world.ent_zhaoxian.pk)
+        .exists()
+    )
+    # A township's staff cannot pick people or units outside their township.
+    form = client_for(world.township_staff).get("/inspections/groups/new/").context["form"]
+    assert set(form.fields["leader"].queryset) == {world.township_staff}
+    assert world.wanli not in form.fields["regions"].queryset

@@ -374,3 +374,24 @@ def test_coverage_shows_targets_without_a_visit(world, client_for):
     response = client_for(world.township_staff).get("/inspections/coverage/?gaps=1")
     assert response.context["rows"] == []
     assert response.context["covered"] == 1
+
+
+def test_api_photos_of_a_draft_go_with_its_findings(world, template, api_for):
+    client = api_for(world.township_staff)
+    created = client.post(
+        "/api/v1/inspections/", _payload(world, template, submit=False), format="json"
+    ).json()
+    url = f"/api/v1/inspections/{created['id']}/"
+    failed = next(row for row in created["checklist"] if row["result"] == "fail")
+    response = client.post(
+        f"{url}photos/", {"result": failed["id"], "files": [png("报警仪.png")]}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    (row,) = [r for r in response.json()["checklist"] if r["id"] == failed["id"]]
+    assert len(row["photos"]) == 1
+    client.post(f"{url}submit/", {}, format="json")
+    assert HazardFile.objects.get().original_name == "报警仪.png"
+    refused = client.post(
+        f"{url}photos/", {"result": failed["id"], "files": [png("补拍.png")]}, format="multipart"
+    )
+    assert refused.status_code == 400 and "已提交" in str(refused.json())
