@@ -65,6 +65,9 @@ def test_readers_and_other_townships_cannot_record(world, api_for):
     assert (
         api_for(world.county_official).post(LIST, payload(world), format="json").status_code == 403
     )
+    enterprise = api_for(world.enterprise_user)
+    own = payload(world, enterprise=world.ent_zhaoxian.pk)
+    assert enterprise.post(LIST, own, format="json").status_code == 403
     response = api_for(world.township_staff_b).post(LIST, payload(world), format="json")
     assert response.status_code == 400
     assert "enterprise" in response.json()

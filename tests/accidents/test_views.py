@@ -198,3 +198,25 @@ def test_detail_shows_the_frozen_grade_and_the_reporting_chain(world, client_for
         "unit_reported_at",
         "county_reported_at",
     ]
+
+
+def test_detail_queries_do_not_grow_with_history(world, client_for, acc):
+    client = client_for(world.township_staff)
+    url = reverse("accidents:accident_detail", args=[acc.own.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()
+    one = count()
+    accident = acc.own
+    for injuries in range(3, 9):
+        accident = services.update_accident(
+            accident,
+            {"injuries": injuries},
+            user=world.township_staff,
+            expected_version=accident.version,
+        )
+    assert count() == one
