@@ -41,6 +41,11 @@ from orgs.models import OrgUnit
 from orgs.views import ScopeRequiredMixin, scope_allows, xlsx_response
 
 
+def allows(user, obj, action) -> bool:
+    """Whether the user may `action` this object (a button shown or not)."""
+    return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
+
+
 def refusal(error) -> list[str]:
     if isinstance(error, ValidationError):
         return error.messages
@@ -194,11 +199,7 @@ class EnforcementDetailView(ScopedViewMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        can_change = (
-            EnforcementAction.objects.restrict(self.request.user, Action.CHANGE)
-            .filter(pk=self.object.pk)
-            .exists()
-        )
+        can_change = allows(self.request.user, self.object, Action.CHANGE)
         return super().get_context_data(
             can_change=can_change,
             document_form=DocumentForm(),
@@ -338,9 +339,7 @@ class CampaignDetailView(ScopedViewMixin, DetailView):
         return super().get_context_data(
             stats=inspection_stats(self.request.user, campaign=campaign),
             participating_units=list(campaign.participating_units.order_by("path")),
-            can_change=SpecialCampaign.objects.restrict(self.request.user, Action.CHANGE)
-            .filter(pk=campaign.pk)
-            .exists(),
+            can_change=allows(self.request.user, campaign, Action.CHANGE),
             **kwargs,
         )
 
@@ -396,10 +395,8 @@ class DrawDetailView(ScopedViewMixin, DetailView):
             rows=draws.result_rows(draw),
             verification=draws.verify(draw),
             redraws=list(draw.redraws.all()),
-            can_publish=RandomDraw.objects.restrict(user, Action.CHANGE)
-            .filter(pk=draw.pk)
-            .exists(),
-            can_redraw=RandomDraw.objects.restrict(user, Action.ADD).filter(pk=draw.pk).exists(),
+            can_publish=allows(user, draw, Action.CHANGE),
+            can_redraw=allows(user, draw, Action.ADD),
             redraw_form=RedrawForm(),
             **kwargs,
         )
