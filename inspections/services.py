@@ -201,10 +201,11 @@ def add_member(group, member, *, role, position="", user) -> SupervisionGroupMem
 
 @transaction.atomic
 def remove_member(group, member, *, user) -> None:
+    """The member leaves the group, and with it the scope its assignments gave them."""
     locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
     record = locked.memberships.filter(user=member).first()
     if record is None:
-        raise ValidationError(_("该用户不是本组成员。"))
+        raise ValidationError({"user": _("该用户不是本组成员。")})
     record._history_user = user
     record.delete()
     member.groups.remove(locked.auth_group)
@@ -245,11 +246,16 @@ def _revoke(assignment, *, user, at) -> None:
 
 
 @transaction.atomic
-def revoke_assignment(assignment, *, user) -> None:
-    locked = _lock(SupervisionGroup, assignment.group, user, Action.CHANGE)
-    assignment = locked.assignments.filter(pk=assignment.pk, revoked_at__isnull=True).first()
+def revoke_assignment(group, unit, *, user) -> None:
+    """撤销挂点: the members lose 督导 scope over the unit (other groups' grants stay)."""
+    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
+    assignment = (
+        locked.assignments.filter(org_unit=unit, revoked_at__isnull=True)
+        .select_related("org_unit", "group__auth_group")
+        .first()
+    )
     if assignment is None:
-        raise ValidationError(_("该挂点已撤销。"))
+        raise ValidationError({"org_unit": _("该单位不是本组的挂点单位。")})
     _revoke(assignment, user=user, at=timezone.now())
 
 

@@ -284,3 +284,11 @@ class ChecklistPhotoUploadSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), help_text=_("照片（JPG、PNG、WebP、HEIC），一次最多10张。")
     )
+
+
+class GroupMemberRefSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+
+
+class GroupUnitRefSerializer(serializers.Serializer):
+    org_unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())

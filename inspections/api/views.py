@@ -64,7 +64,7 @@ class SupervisionGroupViewSet(
     )
     serializer_class = s.SupervisionGroupSerializer
     filterset_class = SupervisionGroupFilter
-    changing_actions = frozenset({"assign", "add_member", "end_term"})
+    changing_actions = frozenset({"assign", "add_member", "remove_member", "revoke", "end_term"})
 
     def scope_action(self) -> str:
         if self.action in self.changing_actions:
@@ -131,6 +131,28 @@ class SupervisionGroupViewSet(
             position=data.get("position", ""),
             user=request.user,
         )
+        return self._respond(group)
+
+    @extend_schema(
+        request=s.GroupMemberRefSerializer, responses={200: s.SupervisionGroupSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="remove-member")
+    def remove_member(self, request, pk=None):
+        """The member leaves the group and loses the scope its assignments gave."""
+        group = self.get_object()
+        serializer = s.GroupMemberRefSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.remove_member(group, serializer.validated_data["user"], user=request.user)
+        return self._respond(group)
+
+    @extend_schema(request=s.GroupUnitRefSerializer, responses={200: s.SupervisionGroupSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """撤销挂点: the members lose 督导 scope over the unit."""
+        group = self.get_object()
+        serializer = s.GroupUnitRefSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        services.revoke_assignment(group, serializer.validated_data["org_unit"], user=request.user)
         return self._respond(group)
 
     @extend_schema(request=None, responses={200: s.SupervisionGroupSerializer})

@@ -243,3 +243,29 @@ def test_group_form_forms_a_group_and_grants_scope(world, client_for):
     form = client_for(world.township_staff).get("/inspections/groups/new/").context["form"]
     assert set(form.fields["leader"].queryset) == {world.township_staff}
     assert world.wanli not in form.fields["regions"].queryset
+
+
+def test_api_revoke_and_remove_member_take_the_scope_away(world, wanli_group, api_for):
+    client = api_for(world.province_admin)
+    url = f"/api/v1/supervision-groups/{wanli_group.pk}/"
+
+    def sees_zhaoxian():
+        return (
+            Enterprise.objects.restrict(fresh(world.supervisor))
+            .filter(pk=world.ent_zhaoxian.pk)
+            .exists()
+        )
+
+    assigned = client.post(f"{url}assign/", {"org_unit": world.wanli.pk, "kind": "region"})
+    assert assigned.status_code == 200 and sees_zhaoxian()
+    revoked = client.post(f"{url}revoke/", {"org_unit": world.wanli.pk}, format="json")
+    assert revoked.status_code == 200 and revoked.json()["assignments"] == []
+    assert not sees_zhaoxian()
+    again = client.post(f"{url}revoke/", {"org_unit": world.wanli.pk}, format="json")
+    assert again.status_code == 400 and "org_unit" in again.json()
+
+    client.post(f"{url}assign/", {"org_unit": world.wanli.pk, "kind": "region"})
+    assert sees_zhaoxian()
+    removed = client.post(f"{url}remove-member/", {"user": world.supervisor.pk}, format="json")
+    assert removed.status_code == 200 and removed.json()["members"] == []
+    assert not sees_zhaoxian()
