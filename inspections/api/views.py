@@ -199,23 +199,22 @@ class InspectionViewSet(
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "results",
-                    queryset=ChecklistResult.objects.select_related(
-                        "item", "hazard"
-                    ).prefetch_related(
-                        Prefetch("photos", queryset=ChecklistPhoto.objects.only("id", "result_id"))
-                    ),
-                )
+        return self.with_checklist(queryset) if self.action == "retrieve" else queryset
+
+    @staticmethod
+    def with_checklist(queryset):
+        return queryset.prefetch_related(
+            Prefetch(
+                "results",
+                queryset=ChecklistResult.objects.select_related("item", "hazard").prefetch_related(
+                    Prefetch("photos", queryset=ChecklistPhoto.objects.only("id", "result_id"))
+                ),
             )
-        return queryset
+        )
 
     def _respond(self, inspection, code=status.HTTP_200_OK):
         # Found in scope (or recorded and checked) by the service.
-        self.action = "retrieve"
-        instance = self.get_queryset().get(pk=inspection.pk)
+        instance = self.with_checklist(self.queryset).get(pk=inspection.pk)
         serializer = s.InspectionDetailSerializer(instance, context=self.get_serializer_context())
         return Response(serializer.data, status=code)
 
