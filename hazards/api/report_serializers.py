@@ -2,7 +2,6 @@
 `ReporterIdentitySerializer`, answered only by the audited `reporter` action."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
@@ -10,15 +9,6 @@ from hazards.api.serializers import ChoiceLabelField
 from hazards.models import Hazard, HazardCriterion, PublicReport
 from hazards.report_services import PHOTO_EXTENSIONS
 from orgs.models import Enterprise, OrgUnit
-
-# Several models name their workflow field `status`: an inline enum avoids a component
-# name clash in the schema.
-STATUS_SCHEMA = {"type": "string", "enum": PublicReport.Status.values}
-
-
-@extend_schema_field(STATUS_SCHEMA)
-class ReportStatusField(serializers.ReadOnlyField):
-    pass
 
 
 class PublicReportSubmitSerializer(serializers.Serializer):
@@ -39,7 +29,7 @@ class PublicStatusSerializer(serializers.Serializer):
     """All a citizen learns of their report: the stage and its dates."""
 
     receipt_code = serializers.CharField()
-    status = ReportStatusField()
+    status = serializers.ChoiceField(choices=PublicReport.Status.choices, read_only=True)
     status_display = serializers.CharField()
     received_at = serializers.DateTimeField()
     concluded_at = serializers.DateTimeField(allow_null=True)
@@ -50,7 +40,7 @@ class PublicStatusSerializer(serializers.Serializer):
 class PublicReportSerializer(serializers.ModelSerializer):
     """A report as its handlers see it: never who filed it."""
 
-    status = ReportStatusField()
+    status = serializers.ChoiceField(choices=PublicReport.Status.choices, read_only=True)
     status_display = ChoiceLabelField(PublicReport.Status.choices, source="status")
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
     assigned_unit_name = serializers.CharField(
