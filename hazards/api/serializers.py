@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.serializers import PrebuiltFieldsSerializer
 from core.models import Notification
 from hazards.constants import HazardAction
 from hazards.models import Escalation, Hazard, HazardCriterion, HazardFile, HazardTransition
@@ -57,7 +58,7 @@ class ChoiceLabelField(serializers.ReadOnlyField):
         return self.labels.get(value, value)
 
 
-class HazardListSerializer(serializers.ModelSerializer):
+class HazardListSerializer(PrebuiltFieldsSerializer):
     """A ledger row: what the list shows, read from the row and its select_related joins."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
