@@ -13,5 +13,7 @@ for script in (
     "parser_bench.py",
     "campaigns_bench.py",
     "hazards_bench.py",
+    "reports_bench.py",
+    "bulletins_bench.py",
 ):
     subprocess.run([sys.executable, str(Path(__file__).with_name(script))], check=True)

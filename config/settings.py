@@ -226,6 +226,8 @@ SPECTACULAR_SETTINGS = {
         "PublicReportStatusEnum": "hazards.models.PublicReport.Status",
         "JobKindEnum": "reports.models.Job.Kind",
         "JobStatusEnum": "reports.models.Job.Status",
+        "PeriodKindEnum": "reports.models.PeriodKind",
+        "MetricEnum": "reports.rollups.METRIC_CHOICES",
     },
 }
 

@@ -5,11 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from orgs import views as orgs_views
+from reports import views as reports_views
 
 urlpatterns = [
     path("", include("core.urls")),
     # Site-wide pages that read the org tree: their views live in orgs (core imports no app).
-    path("", orgs_views.DashboardView.as_view(), name="dashboard"),
+    path("", reports_views.DashboardView.as_view(), name="dashboard"),
     path("switch/", orgs_views.SwitchMembershipView.as_view(), name="switch_membership"),
     path("password/", orgs_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -39,10 +39,10 @@ from django.views.generic.detail import SingleObjectMixin
 from core import history
 from core.audit import record_event
 from core.forms import AuditEventFilterForm, add_validation_error
-from core.models import AuditEvent, Notification
+from core.models import AuditEvent
 from core.views import ScopedViewMixin
 from orgs import services
-from orgs.constants import Action, Kind, Level, Role
+from orgs.constants import Action, Role
 from orgs.filters import EnterpriseFilter
 from orgs.forms import (
     AuditHistoryFilterForm,
@@ -118,46 +118,6 @@ def add_enterprise_counts(user, nodes) -> None:
 
 
 # --- Site pages ----------------------------------------------------------------------------
-
-
-class DashboardView(LoginRequiredMixin, TemplateView):
-    """工作台: the user's scope in figures, their enterprise for enterprise users."""
-
-    template_name = "orgs/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(**kwargs)
-        enterprises = Enterprise.objects.restrict(user, Action.VIEW)
-        if scope_for(user).roles() == {Role.ENTERPRISE}:
-            context["own_enterprises"] = enterprises.select_related("org_unit", "industry")
-        else:
-            context.update(self.scope_figures(user, enterprises))
-        context["unread"] = Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]
-        return context
-
-    @staticmethod
-    def scope_figures(user, enterprises):
-        unit_rows = (
-            OrgUnit.objects.restrict(user, Action.VIEW)
-            .values("kind", "level")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        regions = {row["level"]: row["n"] for row in unit_rows if row["kind"] == Kind.REGION}
-        industry_rows = list(
-            enterprises.filter(is_active=True)
-            .values("industry_id", "industry__name")
-            .annotate(n=Count("id"), high_risk=Count("id", filter=Q(high_risk=True)))
-            .order_by("industry__sort_order", "industry_id")
-        )
-        return {
-            "regions_by_level": [(level.label, regions.get(level, 0)) for level in Level],
-            "department_count": sum(r["n"] for r in unit_rows if r["kind"] == Kind.DEPARTMENT),
-            "enterprises_by_industry": industry_rows,
-            "enterprise_total": sum(r["n"] for r in industry_rows),
-            "high_risk_total": sum(r["high_risk"] for r in industry_rows),
-        }
 
 
 class SwitchMembershipView(LoginRequiredMixin, View):
