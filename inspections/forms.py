@@ -10,6 +10,7 @@ from core.forms import MultipleFileField, ScopedModelFormMixin
 from inspections.models import (
     ChecklistResult,
     ChecklistTemplate,
+    Frequency,
     Inspection,
     SpecialCampaign,
     SupervisionAssignment,
@@ -199,3 +200,32 @@ class GroupForm(ScopedModelFormMixin, forms.Form):
                 for unit in data["lead_departments"]
             ],
         }
+
+
+class ScheduleForm(ScopedModelFormMixin, forms.Form):
+    """督导频次: who must be visited how often (seed 003: 每季度到各乡镇民政所督导一次).
+
+    The target is an enterprise or, when none is chosen, an org unit (a township or its
+    民政所); units and groups offered are those the user sees.
+    """
+
+    enterprise = forms.ModelChoiceField(
+        Enterprise.objects.filter(is_active=True), required=False, label=_("督导对象（单位）")
+    )
+    org_unit = forms.ModelChoiceField(
+        OrgUnit.objects.all(), required=False, label=_("督导对象（地区或部门）")
+    )
+    supervising_unit = forms.ModelChoiceField(OrgUnit.objects.all(), label=_("督导单位"))
+    group = forms.ModelChoiceField(
+        SupervisionGroup.objects.all(), required=False, label=_("负责督导组")
+    )
+    frequency = forms.ChoiceField(choices=Frequency.choices, label=_("频次"))
+    start_date = forms.DateField(widget=DATE, label=_("起始日期"))
+    end_date = forms.DateField(widget=DATE, required=False, label=_("截止日期"))
+    note = forms.CharField(max_length=200, required=False, label=_("说明"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("enterprise") and not data.get("org_unit"):
+            raise forms.ValidationError(_("请选择督导对象：一个单位，或一个地区或部门。"))
+        return data

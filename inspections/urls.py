@@ -14,5 +14,6 @@ urlpatterns = [
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group_detail"),
     path("groups/<int:pk>/end-term/", views.GroupEndTermView.as_view(), name="group_end_term"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("schedules/new/", views.ScheduleCreateView.as_view(), name="schedule_create"),
     *enforcement_urls.urlpatterns,
 ]

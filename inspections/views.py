@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -24,7 +25,7 @@ from core.views import ScopedViewMixin
 from hazards.views import HazardFileView, refusal
 from inspections import services
 from inspections.filters import InspectionFilter
-from inspections.forms import GroupForm, InspectionForm, StartForm
+from inspections.forms import GroupForm, InspectionForm, ScheduleForm, StartForm
 from inspections.models import (
     ChecklistPhoto,
     ChecklistResult,
@@ -192,6 +193,30 @@ class GroupEndTermView(GroupQuerysetMixin, SingleObjectMixin, View):
         else:
             messages.success(request, _("督导组任期已结束，挂点授权已撤销。"))
         return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class ScheduleCreateView(ScopeRequiredMixin, ScopedViewMixin, FormView):
+    """设定督导频次: a target to be visited at a frequency; coverage then counts its visits."""
+
+    model = SupervisionSchedule
+    scope_action = Action.ADD
+    form_class = ScheduleForm
+    template_name = "inspections/schedule_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            services.create_schedule(form.cleaned_data, user=self.request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, refusal(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("督导频次已设定。"))
+        return HttpResponseRedirect(reverse("inspections:coverage"))
 
 
 class CoverageView(ScopedViewMixin, TemplateView):

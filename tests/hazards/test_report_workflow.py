@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from core.exceptions import StaleVersionError
@@ -28,7 +29,7 @@ def in_a_week():
     return timezone.localdate() + timedelta(days=7)
 
 
-def test_verified_report_becomes_a_ledger_hazard_linked_both_ways(world, reports):
+def test_verified_report_becomes_a_ledger_hazard_linked_both_ways(world, reports, client_for):
     staff = world.township_staff
     report = services.assign(
         reports.own_report, user=staff, unit=world.zhaoxian, deadline=in_a_week(), assignee=staff
@@ -62,6 +63,11 @@ def test_verified_report_becomes_a_ledger_hazard_linked_both_ways(world, reports
         Status.INVESTIGATING,
         Status.VERIFIED,
     ]
+    # The hazard's page links back to the report for its handlers, not for the enterprise.
+    report_url = reverse("hazards:report_detail", args=[report.pk])
+    assert report_url in client_for(staff).get(hazard.get_absolute_url()).content.decode()
+    enterprise_page = client_for(world.enterprise_user).get(hazard.get_absolute_url())
+    assert report_url not in enterprise_page.content.decode()
     # Settled: nothing more to conclude.
     with pytest.raises(ValidationError, match="不能认定不实"):
         services.mark_unfounded(report, user=staff, reason="误报")

@@ -55,3 +55,10 @@ def test_enterprise_users_read_the_actions_against_them_and_cannot_record_one(wo
     )
     assert response.status_code in (400, 403), response.content
     assert EnforcementAction.objects.count() == before
+
+
+def test_the_hazard_page_links_back_to_the_inspection_that_found_it(world, client_for):
+    core = core_world(world)
+    hazard = core.own_inspection.results.get(hazard__isnull=False).hazard
+    page = client_for(world.township_staff).get(hazard.get_absolute_url()).content.decode()
+    assert core.own_inspection.get_absolute_url() in page
