@@ -27,11 +27,19 @@ CAMERA = {"accept": "image/*", "capture": "environment"}
 
 
 class StartForm(ScopedModelFormMixin, forms.Form):
-    """Which checklist, at which enterprise: the field form is built from them."""
+    """Which checklist, at which target — an enterprise, or a unit such as a township's
+    民政所 (seed 003) — the field form is built from them."""
 
     enterprise = forms.ModelChoiceField(
         Enterprise.objects.filter(is_active=True).select_related("org_unit"),
+        required=False,
         label=_("被检查企业"),
+    )
+    unit = forms.ModelChoiceField(
+        OrgUnit.objects.all(),
+        required=False,
+        label=_("或被检查单位（地区、部门）"),
+        help_text=_("检查乡镇、部门或所站时选择；其不合格项不自动登记为企业隐患。"),
     )
     template = forms.ModelChoiceField(
         ChecklistTemplate.objects.filter(is_active=True).select_related("industry"),
@@ -41,6 +49,12 @@ class StartForm(ScopedModelFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].label_from_instance = lambda e: f"{e.name}（{e.org_unit.name}）"
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("enterprise")) == bool(data.get("unit")):
+            raise forms.ValidationError(_("请选择一个被检查企业，或一个被检查单位（二选一）。"))
+        return data
 
 
 class InspectionForm(ScopedModelFormMixin, forms.Form):
@@ -72,10 +86,11 @@ class InspectionForm(ScopedModelFormMixin, forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, template, enterprise, **kwargs):
+    def __init__(self, *args, template, enterprise=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
         self.enterprise = enterprise
+        self.unit = unit
         self.fields["inspection_date"].initial = timezone.localdate()
         # Acting in a group's name comes from belonging to it, not from seeing the unit that
         # formed it (a member's own unit may lie elsewhere).
@@ -129,7 +144,8 @@ class InspectionForm(ScopedModelFormMixin, forms.Form):
             "outside_experts": data["outside_experts"],
             "summary": data["summary"],
             "submission_key": data["submission_key"],
-            "enterprises": [self.enterprise],
+            "enterprises": [self.enterprise] if self.enterprise else [],
+            "units": [self.unit] if self.unit else [],
             "template": self.template,
             "results": [
                 ResultInput(

@@ -302,6 +302,7 @@ class InspectionCreateView(ScopeRequiredMixin, ScopedViewMixin, View):
             {
                 "form": form,
                 "enterprise": form.enterprise,
+                "unit": form.unit,
                 "template": form.template,
                 # The photos' own field is the tool of each item block, not a form row.
                 "header_fields": form.header_fields(),

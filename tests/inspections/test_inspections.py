@@ -347,6 +347,32 @@ def test_field_form_errors_are_shown_in_chinese(world, template, client_for):
     assert "开始检查" in other.content.decode()
 
 
+def test_field_form_inspects_a_unit_such_as_a_civil_affairs_office(world, template, client_for):
+    """Seed 003: the bureau supervises each township's 民政所 — a unit, not an enterprise."""
+    client = client_for(world.township_staff)
+    url = f"/inspections/new/?unit={world.zhaoxian.pk}&template={template.pk}"
+    page = client.get(url).content.decode()
+    assert "招贤镇" in page and "data-inspection-draft" in page
+    response = client.post(url, _form(world, template, uuid4()))
+    inspection = Inspection.objects.get()
+    assert response.status_code == 302
+    assert [t.org_unit for t in inspection.targets.all()] == [world.zhaoxian]
+    # A failed item of a unit is recorded, not filed as an enterprise's hazard.
+    assert not Hazard.objects.exists()
+
+
+def test_field_form_takes_one_target(world, template, client_for):
+    client = client_for(world.township_staff)
+    both = client.get(
+        f"/inspections/new/?unit={world.zhaoxian.pk}&enterprise={world.ent_zhaoxian.pk}"
+        f"&template={template.pk}"
+    ).content.decode()
+    assert "二选一" in both and "开始检查" in both
+    sibling = client.get(f"/inspections/new/?unit={world.luoting.pk}&template={template.pk}")
+    assert "开始检查" in sibling.content.decode()
+    assert not Inspection.objects.exists()
+
+
 def test_pages_list_in_constant_queries(world, client_for, django_assert_max_num_queries):
     core_world(world)
     for _n in range(4):
