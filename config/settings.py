@@ -1,6 +1,6 @@
 """Settings, read from the environment (django-environ).
 
-Development defaults need no configuration at all: SQLite, eager Celery, DEBUG on.
+Development defaults need no configuration beyond a local PostgreSQL: eager Celery, DEBUG on.
 Production sets DEBUG=false and the variables listed in README.md.
 """
 
@@ -93,7 +93,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    # PostgreSQL only: rollups are built in its SQL and risks use its array columns.
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/anquan"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
