@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import PrebuiltFieldsSerializer
+from core.api.serializers import ValuesRowSerializer
 from core.models import Notification
 from hazards.constants import HazardAction
 from hazards.models import Escalation, Hazard, HazardCriterion, HazardFile, HazardTransition
@@ -43,7 +43,8 @@ class ChoiceLabelField(serializers.ReadOnlyField):
     """The Chinese label of a choice field's value.
 
     On the ledger's hot list: `source="get_status_display"` makes DRF inspect the method's
-    signature for every row; the labels are rendered once per response instead.
+    signature for every row; the labels are rendered once per list serializer and language
+    instead.
     """
 
     def __init__(self, choices, **kwargs):
@@ -58,8 +59,8 @@ class ChoiceLabelField(serializers.ReadOnlyField):
         return self.labels.get(value, value)
 
 
-class HazardListSerializer(PrebuiltFieldsSerializer):
-    """A ledger row: what the list shows, read from the row and its select_related joins."""
+class HazardListSerializer(ValuesRowSerializer):
+    """A ledger row: what the list shows, read with values() from the row and its joins."""
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)

@@ -19,7 +19,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.views import ScopedViewSetMixin
+from core.api.views import ScopedViewSetMixin, ValuesListMixin
 from core.exceptions import StaleVersionError
 from core.uploads import content_type_for
 from hazards import services
@@ -87,7 +87,7 @@ VERSION_PARAMETER = OpenApiParameter(
 
 class HazardViewSet(
     ScopedViewSetMixin,
-    mixins.ListModelMixin,
+    ValuesListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,

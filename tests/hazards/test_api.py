@@ -1,13 +1,21 @@
 """The hazards API: the ledger, each workflow step, versions, files, stats, Excel, upserts."""
 
 import io
+import json
 from datetime import date
 
 import openpyxl
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
+from core.api.serializers import ValuesRowSerializer
+from hazards import services
+from hazards.api.serializers import HazardListSerializer
 from hazards.models import Escalation, Hazard
 from tests.hazards.conftest import PNG, fake_photo, photo, plan
 from tests.hazards.factories import hazard_world
@@ -100,6 +108,46 @@ def test_list_costs_the_same_queries_for_1_and_30_rows(world, api_for, report):
     for index in range(29):
         report(description=f"第{index}处隐患")
     assert count() == one
+
+
+def test_ledger_rows_read_by_values_equal_the_serializers_reading_of_the_models(
+    world, api_for, report, rectifying
+):
+    """The list reads rows with values(); the same serializer over model instances is the
+    reference: every field, null deadlines and listed levels, dates, times and labels."""
+    hazard_world(world)
+    report(grade=Hazard.Grade.GENERAL, found_date=date(2023, 6, 1))
+    services.list_for_supervision(
+        rectifying,
+        user=world.county_official,
+        level=Hazard.ListedLevel.COUNTY,
+        unit=world.wanli,
+        listed_date=date(2024, 5, 10),
+    )
+    response = api_for(world.county_official).get(LIST, {"ordering": "deadline"})
+    assert response.status_code == 200, response.content
+    rows = response.json()["results"]
+    assert len(rows) == 4 and any(row["deadline"] is None for row in rows)
+    assert any(row["listed_level"] == "county" for row in rows)
+    instances = Hazard.objects.filter(pk__in=[row["id"] for row in rows])
+    by_id = {hazard.pk: hazard for hazard in instances}
+    reference = HazardListSerializer([by_id[row["id"]] for row in rows], many=True).data
+    assert rows == json.loads(JSONRenderer().render(reference))
+
+
+def test_a_values_row_serializer_refuses_fields_that_are_not_columns():
+    class WithMethod(ValuesRowSerializer):
+        computed = serializers.SerializerMethodField()
+
+        class Meta:
+            model = Hazard
+            fields = ["id", "computed"]
+
+        def get_computed(self, hazard):
+            return hazard.pk
+
+    with pytest.raises(ImproperlyConfigured, match="computed"):
+        WithMethod.value_columns()
 
 
 def test_detail_carries_its_version_files_timeline_and_next_steps(world, api_for):
