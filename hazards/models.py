@@ -278,6 +278,18 @@ class Hazard(SuperiorScopeMixin, ScopedModel):
                 name="hazards_ledger_newest",
                 condition=Q(is_void=False),
             ),
+            # The dashboard's action lists (overdue, 挂牌督办 not yet closed), nearest deadline
+            # first: a few rows each, read in order instead of walking every deadline.
+            models.Index(
+                fields=["deadline", "id"],
+                name="hazards_overdue_by_deadline",
+                condition=Q(is_overdue=True, is_void=False),
+            ),
+            models.Index(
+                fields=["deadline", "id"],
+                name="hazards_listed_by_deadline",
+                condition=Q(listed_supervision=True, is_void=False) & ~Q(status="closed"),
+            ),
             models.Index(fields=["province", "status"], name="hazards_province_status"),
             models.Index(fields=["county", "status"], name="hazards_county_status"),
             models.Index(fields=["township", "status"], name="hazards_township_status"),
