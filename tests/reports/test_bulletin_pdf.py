@@ -2,6 +2,7 @@
 in Chinese (title, numbers, figures, distribution list), embedded fonts, and page 1 rendered
 to PNG under test-results/ to be looked at."""
 
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -79,6 +80,23 @@ def pdf_text(path) -> str:
     ).stdout
 
 
+MM = 72 / 25.4
+WORD = re.compile(
+    r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+)
+
+
+def last_page_words(path) -> tuple[float, list[tuple[float, float, str]]]:
+    """The last page's height and its words as (top, bottom, text), in points."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    height, body = re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S)[-1]
+    return float(height), [
+        (float(top), float(bottom), text) for top, bottom, text in WORD.findall(body)
+    ]
+
+
 def test_published_bulletin_pdf(world, seed_issue, django_capture_on_commit_callbacks):
     issue, job = published_pdf(world, seed_issue, django_capture_on_commit_callbacks)
     assert job.kind == Job.Kind.BULLETIN_PDF and job.owner == world.province_admin
@@ -106,6 +124,16 @@ def test_published_bulletin_pdf(world, seed_issue, django_capture_on_commit_call
         "—1—",
     ):
         assert expected in flat, expected
+
+    # 版记 at the foot of the last page: its last line on the bottom edge of the 版心 (35 mm
+    # above the paper's edge), below every line of text; only the page number lower.
+    height, words = last_page_words(path)
+    text_bottom = height - 35 * MM
+    printed = next(bottom for _top, bottom, word in words if word.endswith("印发"))
+    assert text_bottom - 6 <= printed <= text_bottom + 1
+    colophon_top = next(top for top, _bottom, word in words if word.startswith("抄报"))
+    assert all(bottom <= colophon_top or top >= colophon_top for top, bottom, _ in words)
+    assert all(top > printed for top, _bottom, word in words if word.startswith("—"))
 
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
