@@ -510,7 +510,9 @@ def render(result, total_seconds):
         f"- A request's fixed cost — whatever its rows — is about {fixed:.1f} ms at p50: the "
         "token with its user (one query), the user's compiled scope read from the cache (the "
         "four queries that compile it run once per user and scope_version, see the README's "
-        "tenancy section), the filters the request names, DRF's dispatch and serialisation. "
+        "tenancy section), the filters the request names, DRF's dispatch, and the page's rows "
+        "read with values() and formatted by the list serializer's own fields (no model "
+        "instances: core.api.serializers.ValuesRowSerializer). "
         f"A township's COUNT and page take {township['bare'][0]:.1f} ms bare, so the ratio is "
         "largest there; where the SQL does real work (the province) the stack adds least.",
         "- The ledger's own queries are index range scans (plans below): the first page of a "
