@@ -23,6 +23,8 @@ class OrgUnitChoiceField(forms.ModelChoiceField):
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset.select_related("city", "county", "township"), **kwargs)
+        # A province's units run to thousands: static/js/select_filter.js adds a filter box.
+        self.widget.attrs.setdefault("data-filter", "")
 
     def label_from_instance(self, unit):
         return " / ".join([*places_above(unit), unit.name])

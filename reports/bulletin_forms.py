@@ -25,7 +25,7 @@ class SeriesForm(ScopedModelFormMixin, forms.ModelForm):
 
 
 class DistributionField(forms.ModelMultipleChoiceField):
-    widget = forms.SelectMultiple(attrs={"size": 6})
+    widget = forms.SelectMultiple(attrs={"size": 6, "data-filter": ""})
 
     def label_from_instance(self, unit):
         return unit.name
