@@ -1,13 +1,27 @@
-"""Django admin (superusers): the criteria are maintained here; the ledger is read-only.
+"""Django admin (superusers): the criteria are maintained here; the ledger, the risks and
+the citizens' reports are read-only.
 
-Ledger rows change through hazards.services only (workflow, versions, history); the admin
-shows them for support and never deletes them.
+Ledger rows change through hazards.services only (workflow, versions, history), reports
+through hazards.report_services (triage, deadlines, the verified hazard); the admin shows
+them for support and never deletes them. The reporter's identity (`ReporterIdentity`) is
+confidential and shown only by the audited reveal: it is not registered here, nor an
+inline, nor searched by the reports' admin.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from hazards.models import Escalation, Hazard, HazardCriterion, Risk
+from campaigns.admin import ReadOnlyInline
+from hazards.models import (
+    Escalation,
+    Hazard,
+    HazardCriterion,
+    HazardFile,
+    HazardTransition,
+    PublicReport,
+    Risk,
+)
 
 
 @admin.register(HazardCriterion)
@@ -19,6 +33,13 @@ class HazardCriterionAdmin(SimpleHistoryAdmin):
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown, never changed: the domains' read-only admins (accidents, reports, inspections
+    and training use it too).
+
+    Foreign keys to big tables are raw ids even here: a historical record's page renders the
+    model's form, and a select of every unit, enterprise or user would run to megabytes.
+    """
+
     def has_add_permission(self, request):
         return False
 
@@ -27,6 +48,29 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a historical record's form on POST ("revert") without asking
+        # for the change permission (django-simple-history#1362): refused here.
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class TransitionInline(ReadOnlyInline):
+    model = HazardTransition
+    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class FileInline(ReadOnlyInline):
+    model = HazardFile
+    fields = ["kind", "original_name", "file", "uploaded_by", "uploaded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
 
 
 @admin.register(Hazard)
@@ -45,7 +89,8 @@ class HazardAdmin(ReadOnlyAdmin):
     list_filter = ["status", "grade", "source", "is_stock", "is_overdue", "is_void", "industry"]
     search_fields = ["ledger_number", "description", "enterprise__name", "external_id"]
     list_select_related = ["enterprise", "org_unit"]
-    raw_id_fields = ["enterprise"]
+    raw_id_fields = ["enterprise", "org_unit", "listed_unit", "reported_by", "verified_by"]
+    inlines = [TransitionInline, FileInline]
 
 
 @admin.register(Escalation)
@@ -53,6 +98,7 @@ class EscalationAdmin(ReadOnlyAdmin):
     list_display = ["hazard", "step", "status", "issuing_unit", "issued_at", "created_at"]
     list_filter = ["step", "status"]
     list_select_related = ["hazard", "issuing_unit"]
+    raw_id_fields = ["org_unit", "hazard", "issuing_unit", "issued_by"]
 
 
 @admin.register(Risk)
@@ -61,3 +107,31 @@ class RiskAdmin(ReadOnlyAdmin):
     list_filter = ["level", "status", "method", "industry"]
     search_fields = ["name", "place", "enterprise__name"]
     list_select_related = ["enterprise", "org_unit", "industry"]
+    raw_id_fields = ["enterprise", "org_unit", "created_by"]
+
+
+@admin.register(PublicReport)
+class PublicReportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "receipt_code",
+        "org_unit",
+        "status",
+        "assigned_unit",
+        "deadline",
+        "enterprise",
+        "hazard",
+        "created_at",
+    ]
+    list_filter = ["status", "industry"]
+    # Never the reporter's name or contact: a search by them would confirm who reported.
+    search_fields = ["receipt_code", "description", "location_text", "enterprise__name"]
+    list_select_related = ["org_unit", "assigned_unit", "enterprise", "hazard"]
+    raw_id_fields = [
+        "org_unit",
+        "enterprise",
+        "assigned_unit",
+        "assigned_to",
+        "concluded_by",
+        "hazard",
+    ]
+    readonly_fields = ["receipt_code", "version", "created_at", "updated_at"]

@@ -2,18 +2,23 @@
 from the URLconf, as the tenancy suites do) as every demo role and as an anonymous visitor,
 the reporter's name and phone never appear — on lists, details, the ledger hazard the report
 became, exports, statistics, history and audit pages, notifications. Only the explicit,
-audited reveal shows them, and only to the grant's holders and the auditor."""
+audited reveal shows them, and only to the grant's holders and the auditor. Django's admin
+does not show them to a superuser either: the identity has no admin, no inline, no column
+and no search there."""
 
 import io
 import zipfile
 
 import pytest
+from django.contrib import admin
 from django.test import Client
+from django.urls import reverse
 
 from core.models import AuditEvent, Notification
 from core.testing import all_routes
 from hazards import report_services as services
-from hazards.models import Hazard, HazardFile, PublicReport
+from hazards.models import Hazard, HazardFile, PublicReport, ReporterIdentity
+from tests.factories import UserFactory
 from tests.hazards.tenancy_reports import REPORTER_NAME, REPORTER_PHONE, report_world
 
 SECRETS = (REPORTER_NAME, REPORTER_PHONE)
@@ -143,3 +148,47 @@ def test_the_reveal_shows_them_to_the_auditor_and_logs_it(world, walked, client_
     # The audit log shows that it was viewed, not what was seen.
     log = client_for(world.auditor).get("/audit/").content.decode()
     assert "查看敏感信息" in log and REPORTER_NAME not in log
+
+
+def admin_urls(walked):
+    """Every model's changelist; the walked objects' change, history and historical-record
+    pages."""
+    yield reverse("admin:index")
+    for model in admin.site._registry:
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        yield reverse(f"{info}_changelist")
+        obj = walked.get(model)
+        if obj is None:
+            continue
+        yield reverse(f"{info}_change", args=[obj.pk])
+        yield reverse(f"{info}_history", args=[obj.pk])
+        for record in obj.history.all():
+            yield reverse(f"{info}_simple_history", args=[obj.pk, record.history_id])
+
+
+def test_the_admin_never_shows_the_reporter(world, walked):
+    assert not admin.site.is_registered(ReporterIdentity)
+    for model_admin in admin.site._registry.values():
+        assert all(inline.model is not ReporterIdentity for inline in model_admin.inlines)
+    report_admin = admin.site._registry[PublicReport]
+    named = [*report_admin.search_fields, *report_admin.list_display, *report_admin.list_filter]
+    assert not any("reporter" in str(name) for name in named)
+
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    urls = list(admin_urls(walked))
+    report_page = reverse("admin:hazards_publicreport_change", args=[walked[PublicReport].pk])
+    assert report_page in urls
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response)
+        for secret in SECRETS:
+            assert secret not in text, url
+        if url == report_page:
+            assert walked[PublicReport].receipt_code in text
+    # Searching the reports by the reporter finds nothing (the search box echoes the words).
+    reports = reverse("admin:hazards_publicreport_changelist")
+    assert client.get(reports).context["cl"].result_count == 2
+    for secret in SECRETS:
+        assert client.get(reports, {"q": secret}).context["cl"].result_count == 0, secret
