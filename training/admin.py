@@ -8,7 +8,18 @@ to users or groups on their admin pages.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from training.models import AwarenessEvent, Certificate, Drill, HoursRule, Person, TrainingSession
+from campaigns.admin import ReadOnlyInline
+from hazards.admin import ReadOnlyAdmin
+from training.models import (
+    Attendance,
+    AwarenessEvent,
+    Certificate,
+    Drill,
+    DrillPhoto,
+    HoursRule,
+    Person,
+    TrainingSession,
+)
 
 
 @admin.register(HoursRule)
@@ -17,25 +28,23 @@ class HoursRuleAdmin(SimpleHistoryAdmin):
     list_filter = ["category", "high_risk"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Person)
 class PersonAdmin(ReadOnlyAdmin):
     list_display = ["name", "category", "masked_id_number", "enterprise", "org_unit", "is_active"]
     list_filter = ["category", "is_active", "high_risk"]
     search_fields = ["name", "id_number_last4", "enterprise__name"]
     list_select_related = ["enterprise", "org_unit"]
+    raw_id_fields = ["org_unit", "enterprise"]
     # The encrypted number and its hash stay out of the admin, read-only or not.
     exclude = ["id_number_hash", "id_number_encrypted"]
+
+
+class AttendanceInline(ReadOnlyInline):
+    model = Attendance
+    fields = ["person", "hours", "completed_on", "passed"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
 
 
 @admin.register(TrainingSession)
@@ -44,6 +53,8 @@ class TrainingSessionAdmin(ReadOnlyAdmin):
     list_filter = ["audience", "has_roster"]
     search_fields = ["title", "org_unit__name"]
     list_select_related = ["org_unit"]
+    raw_id_fields = ["org_unit", "enterprise", "created_by"]
+    inlines = [AttendanceInline]
 
 
 @admin.register(Certificate)
@@ -52,8 +63,17 @@ class CertificateAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "is_void"]
     search_fields = ["number", "holder__name"]
     list_select_related = ["holder", "enterprise"]
+    raw_id_fields = ["org_unit", "holder"]
     # A number that is an ID number is shown masked, as in the pages.
     exclude = ["number_hash", "number_encrypted"]
+
+
+class DrillPhotoInline(ReadOnlyInline):
+    model = DrillPhoto
+    fields = ["original_name", "file", "uploaded_by", "uploaded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
 
 
 @admin.register(Drill)
@@ -61,6 +81,8 @@ class DrillAdmin(ReadOnlyAdmin):
     list_display = ["held_on", "kind", "enterprise", "org_unit", "unscripted", "participants"]
     list_filter = ["kind", "unscripted"]
     list_select_related = ["enterprise", "org_unit"]
+    raw_id_fields = ["org_unit", "enterprise", "created_by"]
+    inlines = [DrillPhotoInline]
 
 
 @admin.register(AwarenessEvent)
@@ -68,3 +90,4 @@ class AwarenessEventAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "org_unit", "held_on", "reach"]
     list_filter = ["kind"]
     list_select_related = ["org_unit"]
+    raw_id_fields = ["org_unit", "enterprise", "created_by"]
