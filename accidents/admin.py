@@ -8,7 +8,7 @@ rankings read what the services recorded. An admin form would bypass all of that
 from django.contrib import admin
 
 from accidents.models import Accident
-from hazards.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Accident)

@@ -21,6 +21,7 @@ from campaigns.models import (
     Slot,
     Task,
 )
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyMixin
 
 
 class PhaseInline(admin.TabularInline):
@@ -39,25 +40,6 @@ class CampaignAdmin(SimpleHistoryAdmin):
     inlines = [PhaseInline]
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-
-    def get_readonly_fields(self, request, obj=None):
-        # Shown, never edited: non-editable fields (uploaded_at, …) can then be listed too.
-        return self.fields
-
-
 class TaskInline(ReadOnlyInline):
     model = Task
     fields = ["number", "title", "deadline", "recurrence", "times_per_period", "origin"]
@@ -65,7 +47,7 @@ class TaskInline(ReadOnlyInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyAdmin):
     list_display = ["title", "org_unit", "document_number", "issue_date", "status", "parent"]
     list_filter = ["status", "campaign"]
     search_fields = ["title", "document_number", "org_unit__name"]
@@ -80,7 +62,7 @@ class AssignmentInline(ReadOnlyInline):
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "plan", "org_unit", "deadline", "recurrence", "version"]
     list_filter = ["recurrence"]
     search_fields = ["text", "title", "plan__title"]
@@ -89,7 +71,7 @@ class TaskAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["task", "org_unit", "is_lead", "status", "completed_at"]
     list_filter = ["status"]
     search_fields = ["org_unit__name", "task__text"]
@@ -112,7 +94,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ["slot", "org_unit", "percent_done", "status", "submitted_at", "reviewed_by"]
     list_filter = ["status"]
     search_fields = ["org_unit__name", "text"]
@@ -126,7 +108,7 @@ class ChecklistItemInline(ReadOnlyInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ChecklistAdmin(ReadOnlyAdmin):
     list_display = ["title", "org_unit", "kind", "year"]
     list_filter = ["kind", "year"]
     search_fields = ["title", "org_unit__name"]

@@ -1,7 +1,45 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import AuditEvent, Notification, User
+
+
+class ReadOnlyMixin:
+    """Shown, never changed: the domains' records change through their services only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never edited: non-editable fields (uploaded_at, …) can then be listed too.
+        return self.fields
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """A read-only admin with history.
+
+    Foreign keys to big tables are raw ids even here: a historical record's page renders the
+    model's form, and a select of every unit, enterprise or user would run to megabytes.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a historical record's form on POST ("revert") without asking
+        # for the change permission (django-simple-history#1362): refused here.
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(User)

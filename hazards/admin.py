@@ -9,10 +9,9 @@ inline, nor searched by the reports' admin.
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin import ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from hazards.models import (
     Escalation,
     Hazard,
@@ -30,31 +29,6 @@ class HazardCriterionAdmin(SimpleHistoryAdmin):
     list_filter = ["industry", "is_active", "standard"]
     search_fields = ["standard", "clause", "title", "text", "document_number"]
     list_select_related = ["industry"]
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Shown, never changed: the domains' read-only admins (accidents, reports, inspections
-    and training use it too).
-
-    Foreign keys to big tables are raw ids even here: a historical record's page renders the
-    model's form, and a select of every unit, enterprise or user would run to megabytes.
-    """
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history saves a historical record's form on POST ("revert") without asking
-        # for the change permission (django-simple-history#1362): refused here.
-        if request.method == "POST" and not self.has_change_history_permission(request):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class TransitionInline(ReadOnlyInline):

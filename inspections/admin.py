@@ -11,8 +11,7 @@ published draw is never redone, so no field of it may be edited here.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin import ReadOnlyInline
-from hazards.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from inspections.models import (
     ChecklistResult,
     ChecklistTemplate,

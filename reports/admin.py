@@ -13,8 +13,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin import ReadOnlyMixin
-from hazards.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyMixin
 from reports.models import (
     Bulletin,
     BulletinArticle,

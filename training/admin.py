@@ -8,8 +8,7 @@ to users or groups on their admin pages.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin import ReadOnlyInline
-from hazards.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from training.models import (
     Attendance,
     AwarenessEvent,

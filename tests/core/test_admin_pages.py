@@ -33,6 +33,7 @@ from inspections.models import (
 from reports import bulletins
 from reports.models import Bulletin, BulletinSeries
 from tests.accidents.factories import accident_data
+from tests.campaigns.factories import campaign_world
 from tests.factories import UserFactory
 from tests.hazards.factories import hazard_world
 from tests.hazards.tenancy_reports import file_report
@@ -282,3 +283,14 @@ def test_foreign_keys_to_big_tables_are_raw_ids():
             ):
                 missing.append(f"{model.__name__}.{field.name}")
     assert not missing
+
+
+def test_the_campaigns_read_only_admins_refuse_a_history_revert_too(world, root):
+    """Plans, tasks and assignments share the same read-only base (core.admin.ReadOnlyAdmin)."""
+    c = campaign_world(world)
+    for obj in (c.county_plan, c.county_task, c.assignment):
+        model = type(obj)
+        record = url(model, "simple_history", obj.pk, obj.history.latest().history_id)
+        assert root.get(record).status_code == 200
+        assert root.post(record, {}).status_code == 403
+        assert root.post(url(model, "change", obj.pk), {}).status_code == 403
