@@ -4,10 +4,7 @@ page with the reporting chain and the history of changes.
 """
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,10 +17,8 @@ from accidents.filters import AccidentFilter
 from accidents.forms import AccidentForm
 from accidents.models import Accident
 from core import history
-from core.exceptions import StaleVersionError
 from core.exporting import ExportColumn, export_xlsx
-from core.forms import add_validation_error
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin
 from orgs.forms import label_blank_filter_choices
 from orgs.views import ScopeRequiredMixin, scope_allows, xlsx_response
 
@@ -106,32 +101,14 @@ class AccidentExportView(AccidentFilterMixin, View):
         return xlsx_response(content, _("生产安全事故登记.xlsx"))
 
 
-class AccidentFormMixin:
-    """form_valid calls `self.run(form)`; the service's refusals go back onto the form."""
+class AccidentFormMixin(UserFormMixin, ServiceFormMixin):
+    """The record and edit forms; the message after saving states the grade."""
 
     form_class = AccidentForm
     template_name = "accidents/accident_form.html"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            self.object = self.run(form)
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error) or _("您无权办理该事项。"))
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("已保存，事故等级：%(grade)s。") % {"grade": self.object.get_grade_display()},
-        )
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def get_success_message(self):
+        return _("已保存，事故等级：%(grade)s。") % {"grade": self.object.get_grade_display()}
 
 
 class AccidentCreateView(ScopeRequiredMixin, AccidentFormMixin, ScopedViewMixin, CreateView):

@@ -60,7 +60,7 @@ from campaigns.models import (
 )
 from core.forms import add_validation_error
 from core.uploads import content_type_for
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, UserFormMixin
 from orgs.constants import Action as ScopeAction
 from orgs.models import OrgUnit
 from orgs.scoping import scope_for
@@ -123,13 +123,6 @@ class ObjectFormView(ScopedViewMixin, SingleObjectMixin, FormView):
     def service_failed(self, form, error):
         add_validation_error(form, error)
         return self.form_invalid(form)
-
-
-class UserFormMixin:
-    """The form's choices are narrowed to the user's scope (core.forms.ScopedModelFormMixin)."""
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
 
 # --- Plans -------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Views every app shares: the scoped base class, login, and the user's own notifications."""
+"""Views every app shares: the scoped base class, the form-to-service mixin, login, and the
+user's own notifications."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, UpdateView
 
-from core.forms import LoginForm, ProfileForm
+from core.exceptions import StaleVersionError
+from core.forms import LoginForm, ProfileForm, add_validation_error
 from core.models import Notification
 
 
@@ -47,6 +50,55 @@ class ScopedViewMixin(LoginRequiredMixin):
         if queryset is None and hasattr(self, "_scoped_object"):
             return self._scoped_object
         return super().get_object(queryset)
+
+
+def refusal(error) -> list[str]:
+    """The Chinese messages of a service's ValidationError or PermissionDenied."""
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error) or _("您无权办理该事项。")]
+
+
+class UserFormMixin:
+    """The form's choices are narrowed to the user's scope (core.forms.ScopedModelFormMixin)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class ServiceFormMixin:
+    """A form page whose valid form goes to a service: `run(form)` writes and returns the
+    object written, which becomes `self.object`.
+
+    What the service refuses lands on the form in its own words: a stale version answers 409
+    Conflict, any other ValidationError goes under the fields it names, a PermissionDenied
+    becomes a non-field error. Otherwise the success message, and a redirect to the object's
+    page (`get_success_url`). Put it before the generic view in the bases, so that its
+    `form_valid` and `get_success_url` are the ones used.
+    """
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.object = self.run(form)
+        except StaleVersionError as error:
+            add_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, refusal(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.get_success_message())
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self):
+        return self.success_message
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
 class LoginView(auth_views.LoginView):

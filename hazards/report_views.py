@@ -22,11 +22,10 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from core import history
-from core.exceptions import StaleVersionError
 from core.forms import add_validation_error
 from core.security import client_ip
 from core.uploads import content_type_for
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin, refusal
 from hazards import report_services as services
 from hazards.constants import ReportAction
 from hazards.models import PublicReport, ReporterIdentity
@@ -44,7 +43,6 @@ from hazards.report_forms import (
 )
 from hazards.report_stats import report_stats
 from hazards.stats import default_stats_unit
-from hazards.views import refusal
 from orgs.models import OrgUnit
 
 Status = PublicReport.Status
@@ -256,7 +254,7 @@ class ReportPhotoView(ScopedViewMixin, SingleObjectMixin, View):
         return response
 
 
-class ReportStepView(ReportMixin, SingleObjectMixin, FormView):
+class ReportStepView(UserFormMixin, ServiceFormMixin, ReportMixin, SingleObjectMixin, FormView):
     """One step on one report: GET shows its form (or why not now), POST calls the service;
     what the service refuses is shown on the form in its words; a stale page answers 409."""
 
@@ -267,10 +265,9 @@ class ReportStepView(ReportMixin, SingleObjectMixin, FormView):
     intro = ""
     submit_label = _lazy("提交")
     submit_css = "primary"
-    success_message = ""
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "report": self.object, "user": self.request.user}
+        return {**super().get_form_kwargs(), "report": self.object}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -281,22 +278,13 @@ class ReportStepView(ReportMixin, SingleObjectMixin, FormView):
             ]
         return context
 
-    def form_valid(self, form):
-        # hazards.views.ServiceFormMixin's handling, but for the redirect: it goes to
-        # `get_absolute_url`, which PublicReport does not define.
-        try:
-            self.service(self.object, user=self.request.user, **form.service_kwargs())
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(services.report_link(self.object.pk))
+    def run(self, form):
+        self.service(self.object, user=self.request.user, **form.service_kwargs())
+        return self.object
+
+    def get_success_url(self):
+        # PublicReport has no get_absolute_url: its page's link is the service's.
+        return services.report_link(self.object.pk)
 
 
 class AssignView(ReportStepView):

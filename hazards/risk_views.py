@@ -24,7 +24,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from core import history
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin
 from hazards import risk_services
 from hazards.models import Hazard, Risk
 from hazards.risk_board import render_board
@@ -33,7 +33,6 @@ from hazards.risk_filters import RiskFilter
 from hazards.risk_forms import RiskCreateForm, RiskRetireForm, RiskUpdateForm
 from hazards.risk_map import risk_map
 from hazards.stats import default_stats_unit
-from hazards.views import ServiceFormMixin
 from orgs.constants import Kind
 from orgs.forms import label_blank_filter_choices
 from orgs.models import Enterprise, OrgUnit
@@ -126,39 +125,33 @@ class RiskDetailView(RiskMixin, DetailView):
         return context
 
 
-class RiskCreateView(ScopeRequiredMixin, ServiceFormMixin, RiskMixin, CreateView):
+class RiskCreateView(ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, RiskMixin, CreateView):
     """登记风险点: an enterprise's risk, or an area's."""
 
     scope_action = RiskAction.ADD
     form_class = RiskCreateForm
     template_name = "hazards/risk_form.html"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
     def get_initial(self):
         enterprise = self.request.GET.get("enterprise", "")
         return {"enterprise": enterprise} if enterprise.isdigit() else {}
 
-    def perform(self, form):
-        self.object = risk_services.create_risk(form.service_data(), user=self.request.user)
+    def run(self, form):
+        return risk_services.create_risk(form.service_data(), user=self.request.user)
 
     def get_success_message(self):
         return _("已登记风险点，评定为%(level)s。") % {"level": self.object.get_level_display()}
 
 
-class RiskUpdateView(ServiceFormMixin, RiskMixin, UpdateView):
+class RiskUpdateView(UserFormMixin, ServiceFormMixin, RiskMixin, UpdateView):
     """Edit and re-grade; a stale version is a conflict, never an overwrite."""
 
     scope_action = RiskAction.CHANGE
     form_class = RiskUpdateForm
     template_name = "hazards/risk_form.html"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        self.object = risk_services.update_risk(
+    def run(self, form):
+        return risk_services.update_risk(
             self.object,
             form.service_data(),
             user=self.request.user,
@@ -180,8 +173,8 @@ class RiskRetireView(ServiceFormMixin, RiskMixin, SingleObjectMixin, FormView):
     def get_initial(self):
         return {"expected_version": self.object.version}
 
-    def perform(self, form):
-        self.object = risk_services.retire_risk(
+    def run(self, form):
+        return risk_services.retire_risk(
             self.object,
             user=self.request.user,
             reason=form.cleaned_data["reason"],

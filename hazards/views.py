@@ -31,11 +31,9 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from core import history
-from core.exceptions import StaleVersionError
-from core.forms import add_validation_error
 from core.models import Notification
 from core.uploads import content_type_for
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin, refusal
 from hazards import services
 from hazards.constants import HazardAction
 from hazards.filters import HazardFilter
@@ -69,13 +67,6 @@ from orgs.views import ScopeRequiredMixin, scope_allows, xlsx_response
 Status = Hazard.Status
 
 
-def refusal(error) -> list[str]:
-    """The Chinese messages of a service's ValidationError or PermissionDenied."""
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("您无权办理该事项。")]
-
-
 class HazardMixin(ScopedViewMixin):
     model = Hazard
     # What the pages show of each hazard, read in the same query.
@@ -89,31 +80,6 @@ class HazardPageMixin(HazardMixin):
     """The pages of one hazard: all its fields, and what its workflow checks read."""
 
     related = (*HazardMixin.related, "criterion", "listed_unit", "reported_by")
-
-
-class ServiceFormMixin:
-    """A form page whose valid form goes to a service (`perform`). What the service refuses
-    lands on the form in its own words; a stale version answers 409 Conflict."""
-
-    success_message = ""
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.get_success_message())
-        return HttpResponseRedirect(self.object.get_absolute_url())
-
-    def get_success_message(self):
-        return self.success_message
 
 
 # --- The ledger ----------------------------------------------------------------------------
@@ -242,18 +208,17 @@ class HazardImportTemplateView(ScopeRequiredMixin, HazardMixin, View):
 # --- Entering a hazard ---------------------------------------------------------------------
 
 
-class HazardCreateView(ScopeRequiredMixin, ServiceFormMixin, HazardMixin, CreateView):
+class HazardCreateView(
+    ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, HazardMixin, CreateView
+):
     """The phone entry form; photos come with it (multipart)."""
 
     scope_action = HazardAction.ADD
     form_class = HazardReportForm
     template_name = "hazards/hazard_form.html"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        self.object = services.report_hazard(
+    def run(self, form):
+        return services.report_hazard(
             form.service_data(), user=self.request.user, files=form.cleaned_data["files"]
         )
 
@@ -450,7 +415,7 @@ class HazardDetailView(HazardPageMixin, DetailView):
         return context
 
 
-class HazardUpdateView(ServiceFormMixin, HazardPageMixin, UpdateView):
+class HazardUpdateView(UserFormMixin, ServiceFormMixin, HazardPageMixin, UpdateView):
     """Correct what was recorded; a stale version is a conflict, never an overwrite."""
 
     scope_action = HazardAction.CHANGE
@@ -458,11 +423,8 @@ class HazardUpdateView(ServiceFormMixin, HazardPageMixin, UpdateView):
     template_name = "hazards/hazard_form.html"
     success_message = _lazy("已保存修改。")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        services.update_hazard(
+    def run(self, form):
+        return services.update_hazard(
             self.object,
             form.service_data(),
             user=self.request.user,
@@ -541,8 +503,9 @@ class HazardStepView(ServiceFormMixin, HazardPageMixin, SingleObjectMixin, FormV
             ]
         return context
 
-    def perform(self, form):
+    def run(self, form):
         self.service(self.object, user=self.request.user, **form.service_kwargs())
+        return self.object
 
 
 class ConfirmView(HazardStepView):
@@ -606,7 +569,7 @@ class ReturnView(HazardStepView):
     success_message = _lazy("已退回。")
 
 
-class ListForSupervisionView(HazardStepView):
+class ListForSupervisionView(UserFormMixin, HazardStepView):
     step = "list"
     service = staticmethod(services.list_for_supervision)
     form_class = ListingForm
@@ -615,9 +578,6 @@ class ListForSupervisionView(HazardStepView):
     submit_label = _lazy("挂牌督办")
     submit_css = "danger"
     success_message = _lazy("已挂牌督办。")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
 
 class DelistView(HazardStepView):

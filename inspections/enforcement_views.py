@@ -17,10 +17,8 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from core.exceptions import StaleVersionError
 from core.exporting import ExportColumn, XlsxBuilder
-from core.forms import add_validation_error
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin, refusal
 from hazards.stats import default_stats_unit
 from inspections import draws, enforcement
 from inspections.enforcement_forms import (
@@ -46,44 +44,12 @@ def allows(user, obj, action) -> bool:
     return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
 
 
-def refusal(error) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("您无权办理该事项。")]
-
-
-class ServiceFormMixin:
-    """form_valid calls `self.run(form)`; the service's refusals go back onto the form."""
-
-    done_message = ""
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            self.object = self.run(form)
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.done_message)
-        return HttpResponseRedirect(self.get_success_url())
-
-
 class ObjectStepView(ScopedViewMixin, SingleObjectMixin, FormView):
     """A POST-only step on one object (lift, generate a letter, publish, redraw): its errors
     are shown as messages on the object's page."""
 
     http_method_names = ["post"]
-    done_message = ""
+    success_message = ""
 
     def get_form_kwargs(self):
         return {"data": self.request.POST}
@@ -101,7 +67,7 @@ class ObjectStepView(ScopedViewMixin, SingleObjectMixin, FormView):
             for message in refusal(error):
                 messages.error(self.request, message)
             return HttpResponseRedirect(self.object_url(self.object))
-        messages.success(self.request, self.done_message)
+        messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.object_url(result))
 
 
@@ -141,13 +107,15 @@ class EnforcementListView(ScopedViewMixin, ListView):
         return super().get_context_data(filter_form=self.form, **kwargs)
 
 
-class EnforcementCreateView(ServiceFormMixin, ScopedViewMixin, SingleObjectMixin, FormView):
+class EnforcementCreateView(
+    UserFormMixin, ServiceFormMixin, ScopedViewMixin, SingleObjectMixin, FormView
+):
     """录入执法措施 at an inspection: the enterprise is one of its targets."""
 
     model = Inspection
     form_class = EnforcementActionForm
     template_name = "inspections/enforcement_form.html"
-    done_message = _lazy("已录入执法措施。")
+    success_message = _lazy("已录入执法措施。")
 
     def get(self, request, *args, **kwargs):
         self._require_add()
@@ -162,11 +130,7 @@ class EnforcementCreateView(ServiceFormMixin, ScopedViewMixin, SingleObjectMixin
             raise PermissionDenied
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "inspection": self.object,
-        }
+        return {**super().get_form_kwargs(), "inspection": self.object}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(inspection=self.object, **kwargs)
@@ -213,7 +177,7 @@ class EnforcementDocumentCreateView(ObjectStepView):
 
     model = EnforcementAction
     form_class = DocumentForm
-    done_message = _lazy("文书已生成，可下载。")
+    success_message = _lazy("文书已生成，可下载。")
     object_url = staticmethod(action_url)
 
     def run(self, form):
@@ -227,7 +191,7 @@ class EnforcementLiftView(ObjectStepView):
 
     model = EnforcementAction
     form_class = LiftForm
-    done_message = _lazy("已解除停产停业。")
+    success_message = _lazy("已解除停产停业。")
     object_url = staticmethod(action_url)
 
     def run(self, form):
@@ -280,15 +244,14 @@ class CampaignListView(AddableListView):
     related = ("org_unit",)
 
 
-class CampaignCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+class CampaignCreateView(
+    ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, ScopedViewMixin, CreateView
+):
     model = SpecialCampaign
     scope_action = Action.ADD
     form_class = SpecialCampaignForm
     template_name = "inspections/campaign_form.html"
-    done_message = _lazy("已创建专项行动。")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    success_message = _lazy("已创建专项行动。")
 
     def run(self, form):
         return enforcement.create_campaign(form.service_data(), user=self.request.user)
@@ -297,12 +260,14 @@ class CampaignCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, 
         return reverse("inspections:campaign_detail", args=[self.object.pk])
 
 
-class CampaignUpdateView(ServiceFormMixin, ScopedViewMixin, SingleObjectMixin, FormView):
+class CampaignUpdateView(
+    UserFormMixin, ServiceFormMixin, ScopedViewMixin, SingleObjectMixin, FormView
+):
     model = SpecialCampaign
     scope_action = Action.CHANGE
     form_class = SpecialCampaignForm
     template_name = "inspections/campaign_form.html"
-    done_message = _lazy("已保存专项行动。")
+    success_message = _lazy("已保存专项行动。")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -312,7 +277,7 @@ class CampaignUpdateView(ServiceFormMixin, ScopedViewMixin, SingleObjectMixin, F
             "org_unit": campaign.org_unit_id,
             "participating_units": list(campaign.participating_units.all()),
         }
-        return {**kwargs, "user": self.request.user}
+        return kwargs
 
     def run(self, form):
         data = form.service_data()
@@ -357,15 +322,14 @@ class DrawListView(AddableListView):
     related = ("org_unit", "created_by")
 
 
-class DrawCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, FormView):
+class DrawCreateView(
+    ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, ScopedViewMixin, FormView
+):
     model = RandomDraw
     scope_action = Action.ADD
     form_class = DrawForm
     template_name = "inspections/draw_form.html"
-    done_message = _lazy("已完成抽取并记录，请核对后公示。")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    success_message = _lazy("已完成抽取并记录，请核对后公示。")
 
     def run(self, form):
         return draws.make_draw(form.cleaned_data, user=self.request.user)
@@ -405,7 +369,7 @@ class DrawDetailView(ScopedViewMixin, DetailView):
 class DrawPublishView(ObjectStepView):
     model = RandomDraw
     form_class = PublishForm
-    done_message = _lazy("抽取结果已公示，已通知本单位和抽中的检查人员。")
+    success_message = _lazy("抽取结果已公示，已通知本单位和抽中的检查人员。")
     object_url = staticmethod(draw_url)
 
     def run(self, form):
@@ -415,7 +379,7 @@ class DrawPublishView(ObjectStepView):
 class DrawRedrawView(ObjectStepView):
     model = RandomDraw
     form_class = RedrawForm
-    done_message = _lazy("已重新抽取并记录原因。")
+    success_message = _lazy("已重新抽取并记录原因。")
     object_url = staticmethod(draw_url)
 
     def run(self, form):

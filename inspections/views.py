@@ -16,13 +16,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from core.forms import add_validation_error
-from core.views import ScopedViewMixin
-from hazards.views import HazardFileView, refusal
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin, refusal
+from hazards.views import HazardFileView
 from inspections import services
 from inspections.filters import InspectionFilter
 from inspections.forms import GroupForm, InspectionForm, ScheduleForm, StartForm
@@ -155,28 +156,19 @@ class GroupDetailView(GroupQuerysetMixin, DetailView):
         }
 
 
-class GroupCreateView(ScopeRequiredMixin, ScopedViewMixin, FormView):
+class GroupCreateView(
+    ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, ScopedViewMixin, FormView
+):
     """组建督导组: assigning its counties grants its members 督导 scope over them."""
 
     model = SupervisionGroup
     scope_action = Action.ADD
     form_class = GroupForm
     template_name = "inspections/group_form.html"
+    success_message = _lazy("督导组已组建，成员已获得挂点单位的督导权限。")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            group = services.create_group(form.service_data(), user=self.request.user)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("督导组已组建，成员已获得挂点单位的督导权限。"))
-        return HttpResponseRedirect(group.get_absolute_url())
+    def run(self, form):
+        return services.create_group(form.service_data(), user=self.request.user)
 
 
 class GroupEndTermView(GroupQuerysetMixin, SingleObjectMixin, View):
@@ -195,28 +187,22 @@ class GroupEndTermView(GroupQuerysetMixin, SingleObjectMixin, View):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ScheduleCreateView(ScopeRequiredMixin, ScopedViewMixin, FormView):
+class ScheduleCreateView(
+    ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, ScopedViewMixin, FormView
+):
     """设定督导频次: a target to be visited at a frequency; coverage then counts its visits."""
 
     model = SupervisionSchedule
     scope_action = Action.ADD
     form_class = ScheduleForm
     template_name = "inspections/schedule_form.html"
+    success_message = _lazy("督导频次已设定。")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def run(self, form):
+        return services.create_schedule(form.cleaned_data, user=self.request.user)
 
-    def form_valid(self, form):
-        try:
-            services.create_schedule(form.cleaned_data, user=self.request.user)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("督导频次已设定。"))
-        return HttpResponseRedirect(reverse("inspections:coverage"))
+    def get_success_url(self):
+        return reverse("inspections:coverage")
 
 
 class CoverageView(ScopedViewMixin, TemplateView):

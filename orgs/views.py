@@ -40,7 +40,7 @@ from core import history
 from core.audit import record_event
 from core.forms import AuditEventFilterForm, add_validation_error
 from core.models import AuditEvent
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, UserFormMixin
 from orgs import services
 from orgs.constants import Action, Role
 from orgs.filters import EnterpriseFilter
@@ -280,15 +280,12 @@ class EnterpriseDetailView(ScopedViewMixin, DetailView):
         return context
 
 
-class EnterpriseFormMixin:
+class EnterpriseFormMixin(UserFormMixin):
     """Create and edit go through orgs.services.save_enterprise; its errors land on the form."""
 
     model = Enterprise
     form_class = EnterpriseForm
     template_name = "orgs/enterprise_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         try:
@@ -410,14 +407,11 @@ class UserListView(ScopeRequiredMixin, ManagedUsersMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
-class UserCreateView(ScopeRequiredMixin, ManagedUsersMixin, FormView):
+class UserCreateView(ScopeRequiredMixin, UserFormMixin, ManagedUsersMixin, FormView):
     scope_required_model = OrgUnit
     form_class = UserCreateForm
     template_name = "orgs/user_form.html"
     success_url = reverse_lazy("orgs:user_list")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         try:
@@ -429,15 +423,12 @@ class UserCreateView(ScopeRequiredMixin, ManagedUsersMixin, FormView):
         return super().form_valid(form)
 
 
-class MembershipAddView(ManagedUsersMixin, SingleObjectMixin, FormView):
+class MembershipAddView(UserFormMixin, ManagedUsersMixin, SingleObjectMixin, FormView):
     """A user's roles in the admin's area, and a form to grant one more."""
 
     form_class = MembershipForm
     template_name = "orgs/membership_form.html"
     context_object_name = "member"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

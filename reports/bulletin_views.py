@@ -17,9 +17,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from core.exceptions import StaleVersionError
 from core.forms import add_validation_error
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin, refusal
 from orgs.constants import Action
 from orgs.views import ScopeRequiredMixin
 from reports import bulletins
@@ -28,12 +27,6 @@ from reports.bulletin_pdf import bulletin_context, pdf_filename
 from reports.models import Bulletin, BulletinArticle, BulletinSeries, DataBlock, Job
 
 LIST_RELATED = ("series", "org_unit")
-
-
-def refusal(error) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("您无权办理该事项。")]
 
 
 def attempt(request, action, success_message="") -> bool:
@@ -47,28 +40,6 @@ def attempt(request, action, success_message="") -> bool:
     if success_message:
         messages.success(request, success_message)
     return True
-
-
-class ServiceFormMixin:
-    """A form page whose valid form goes to a service (`perform`, returning the object to
-    show next); what the service refuses lands on the form in its own words."""
-
-    success_message = ""
-
-    def form_valid(self, form):
-        try:
-            target = self.perform(form)
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.next_url(target))
 
 
 # --- Series ---------------------------------------------------------------------------------
@@ -90,24 +61,20 @@ class SeriesListView(ScopedViewMixin, ListView):
         )
 
 
-class SeriesFormMixin(ServiceFormMixin):
+class SeriesFormMixin(UserFormMixin, ServiceFormMixin):
     model = BulletinSeries
     form_class = SeriesForm
     template_name = "reports/bulletin_series_form.html"
     success_message = _("简报系列已保存。")
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "instance": getattr(self, "object", None),
-        }
+        return {**super().get_form_kwargs(), "instance": getattr(self, "object", None)}
 
-    def perform(self, form):
+    def run(self, form):
         data = {name: form.cleaned_data[name] for name in bulletins.SERIES_FIELDS}
         return bulletins.save_series(self.request.user, data, getattr(self, "object", None))
 
-    def next_url(self, series):
+    def get_success_url(self):
         return reverse("reports:bulletin_series_list")
 
 
@@ -206,7 +173,9 @@ class BulletinDetailView(ReadableBulletinMixin, DetailView):
         return {**super().get_context_data(**kwargs), **editor_context(self.request, self.object)}
 
 
-class BulletinCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, FormView):
+class BulletinCreateView(
+    ScopeRequiredMixin, UserFormMixin, ServiceFormMixin, ScopedViewMixin, FormView
+):
     model = Bulletin
     scope_action = Action.ADD
     form_class = BulletinForm
@@ -217,10 +186,7 @@ class BulletinCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, 
         kind, _start, end = bulletins.default_period()
         return {"period_kind": kind, "period_end": end}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
+    def run(self, form):
         return bulletins.save_bulletin(
             self.request.user,
             form.service_data(),
@@ -228,11 +194,13 @@ class BulletinCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, 
             distribute_to=form.cleaned_data["distribute_to"],
         )
 
-    def next_url(self, bulletin):
-        return reverse("reports:bulletin_edit", args=[bulletin.pk])
+    def get_success_url(self):
+        return reverse("reports:bulletin_edit", args=[self.object.pk])
 
 
-class BulletinEditView(ServiceFormMixin, ReadableBulletinMixin, SingleObjectMixin, FormView):
+class BulletinEditView(
+    UserFormMixin, ServiceFormMixin, ReadableBulletinMixin, SingleObjectMixin, FormView
+):
     """The editor: metadata, the articles with their data blocks, a new article, the preview."""
 
     scope_action = Action.CHANGE
@@ -247,7 +215,7 @@ class BulletinEditView(ServiceFormMixin, ReadableBulletinMixin, SingleObjectMixi
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
+        return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -256,7 +224,7 @@ class BulletinEditView(ServiceFormMixin, ReadableBulletinMixin, SingleObjectMixi
         context["block_form"] = DataBlockForm()
         return context
 
-    def perform(self, form):
+    def run(self, form):
         return bulletins.save_bulletin(
             self.request.user,
             form.service_data(),
@@ -266,8 +234,8 @@ class BulletinEditView(ServiceFormMixin, ReadableBulletinMixin, SingleObjectMixi
             version=_version(self.request),
         )
 
-    def next_url(self, bulletin):
-        return reverse("reports:bulletin_edit", args=[bulletin.pk])
+    def get_success_url(self):
+        return reverse("reports:bulletin_edit", args=[self.object.pk])
 
 
 def _version(request):
@@ -333,11 +301,11 @@ class ArticleCreateView(ServiceFormMixin, ReadableBulletinMixin, SingleObjectMix
     template_name = "reports/bulletin_article_form.html"
     success_message = _("文章已添加。")
 
-    def perform(self, form):
+    def run(self, form):
         return bulletins.save_article(self.request.user, self.object, form.cleaned_data)
 
-    def next_url(self, article):
-        return reverse("reports:bulletin_article_edit", args=[article.pk])
+    def get_success_url(self):
+        return reverse("reports:bulletin_article_edit", args=[self.object.pk])
 
 
 class ArticleMixin(ScopedViewMixin):
@@ -373,13 +341,13 @@ class ArticleEditView(ServiceFormMixin, ArticleMixin, SingleObjectMixin, FormVie
         )
         return context
 
-    def perform(self, form):
+    def run(self, form):
         return bulletins.save_article(
             self.request.user, self.object.bulletin, form.cleaned_data, self.object
         )
 
-    def next_url(self, article):
-        return reverse("reports:bulletin_article_edit", args=[article.pk])
+    def get_success_url(self):
+        return reverse("reports:bulletin_article_edit", args=[self.object.pk])
 
 
 def article_preview(article, *, heading=None, body=None):

@@ -13,13 +13,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from campaigns.models import Slot
 from core.forms import add_validation_error
 from core.models import Notification
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin
 from hazards.models import Hazard
 from hazards.stats import default_stats_unit
 from orgs.constants import Action, Kind, Level, Role
@@ -243,28 +244,20 @@ class RankingView(ScopedViewMixin, DetailView):
         return self.render_to_response(context)
 
 
-class SchemeFormMixin:
+class SchemeFormMixin(UserFormMixin, ServiceFormMixin):
     """The scheme form saved through reports.services.save_scheme (its unit must be in the
     user's editorial scope)."""
 
     template_name = "reports/ranking_form.html"
     form_class = RankingSchemeForm
+    success_message = _lazy("赛马方案已保存。")
     scheme = None
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.scheme}
+        return {**super().get_form_kwargs(), "instance": self.scheme}
 
-    def form_valid(self, form):
-        try:
-            scheme = services.save_scheme(self.request.user, form.service_data(), self.scheme)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("赛马方案已保存。"))
-        return HttpResponseRedirect(scheme.get_absolute_url())
+    def run(self, form):
+        return services.save_scheme(self.request.user, form.service_data(), self.scheme)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(scheme=self.scheme, **kwargs)

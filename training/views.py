@@ -29,11 +29,9 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from core.exceptions import StaleVersionError
 from core.exporting import ExportColumn, XlsxBuilder
-from core.forms import add_validation_error
 from core.uploads import content_type_for
-from core.views import ScopedViewMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin, refusal
 from orgs.constants import Action
 from orgs.models import Enterprise, OrgUnit
 from orgs.views import ScopeRequiredMixin, scope_allows, xlsx_response
@@ -68,37 +66,10 @@ from training.stats import (
 )
 
 
-def refusal(error) -> list[str]:
-    """The Chinese messages of a service's ValidationError or PermissionDenied."""
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("您无权办理该事项。")]
+class TrainingFormMixin(UserFormMixin, ServiceFormMixin):
+    """A training form page: its choices narrowed to the user's scope, and the page of the
+    object written, training:<success_name> (the training models have no get_absolute_url)."""
 
-
-class ServiceFormMixin:
-    """form_valid calls `self.run(form)`; the service's refusals go back onto the form."""
-
-    done_message = ""
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            self.object = self.run(form)
-        except StaleVersionError as error:
-            add_validation_error(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, refusal(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.done_message)
-        return HttpResponseRedirect(self.get_success_url())
-
-    # The page of the object written: training:<success_name> with its pk.
     success_name = ""
 
     def get_success_url(self):
@@ -147,23 +118,23 @@ class SessionListView(SearchListMixin, ScopedViewMixin, ListView):
         )
 
 
-class SessionCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+class SessionCreateView(ScopeRequiredMixin, TrainingFormMixin, ScopedViewMixin, CreateView):
     model = TrainingSession
     scope_action = Action.ADD
     form_class = SessionForm
     template_name = "training/session_form.html"
-    done_message = _lazy("已录入培训班，可在本页导入参训名单。")
+    success_message = _lazy("已录入培训班，可在本页导入参训名单。")
     success_name = "session_detail"
 
     def run(self, form):
         return services.record_session(form.service_data(), user=self.request.user)
 
 
-class ServiceUpdateView(ServiceFormMixin, ScopedViewMixin, UpdateView):
+class ServiceUpdateView(TrainingFormMixin, ScopedViewMixin, UpdateView):
     """An edit through `update_service`; a stale version is a conflict, never an overwrite."""
 
     scope_action = Action.CHANGE
-    done_message = _lazy("已保存修改。")
+    success_message = _lazy("已保存修改。")
     update_service = None
 
     def run(self, form):
@@ -268,12 +239,12 @@ class PersonListView(SearchListMixin, ScopedViewMixin, ListView):
         )
 
 
-class PersonCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+class PersonCreateView(ScopeRequiredMixin, TrainingFormMixin, ScopedViewMixin, CreateView):
     model = Person
     scope_action = Action.ADD
     form_class = PersonForm
     template_name = "training/person_form.html"
-    done_message = _lazy("已登记人员。")
+    success_message = _lazy("已登记人员。")
     success_name = "person_detail"
 
     def run(self, form):
@@ -383,12 +354,12 @@ class CertificateListView(SearchListMixin, ScopedViewMixin, ListView):
         )
 
 
-class CertificateCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+class CertificateCreateView(ScopeRequiredMixin, TrainingFormMixin, ScopedViewMixin, CreateView):
     model = Certificate
     scope_action = Action.ADD
     form_class = CertificateForm
     template_name = "training/certificate_form.html"
-    done_message = _lazy("已登记证书。")
+    success_message = _lazy("已登记证书。")
 
     def get_initial(self):
         # From a person's page: that person is the holder.
@@ -409,16 +380,14 @@ class CertificateRenewView(ServiceFormMixin, ScopedViewMixin, SingleObjectMixin,
     scope_action = Action.CHANGE
     form_class = RenewCertificateForm
     template_name = "training/certificate_renew.html"
-    done_message = _lazy("已办理复审/换证，提醒按新的日期发送。")
+    success_message = _lazy("已办理复审/换证，提醒按新的日期发送。")
 
     def get_queryset(self):
         return super().get_queryset().select_related("holder", "enterprise")
 
     def get_form_kwargs(self):
         # The form needs the certificate, not the user: the service checks the scope.
-        kwargs = super().get_form_kwargs()
-        del kwargs["user"]
-        return {**kwargs, "certificate": self.object}
+        return {**super().get_form_kwargs(), "certificate": self.object}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -508,14 +477,14 @@ class DrillCalendarView(ScopedViewMixin, TemplateView):
             return timezone.localdate().replace(day=1)
 
 
-class DrillCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+class DrillCreateView(ScopeRequiredMixin, TrainingFormMixin, ScopedViewMixin, CreateView):
     """The phone form: the drill and its photos from the camera (multipart)."""
 
     model = Drill
     scope_action = Action.ADD
     form_class = DrillForm
     template_name = "training/drill_form.html"
-    done_message = _lazy("已登记演练。")
+    success_message = _lazy("已登记演练。")
     success_name = "drill_detail"
 
     def run(self, form):
@@ -567,12 +536,12 @@ class AwarenessEventListView(ScopedViewMixin, ListView):
         )
 
 
-class AwarenessEventCreateView(ScopeRequiredMixin, ServiceFormMixin, ScopedViewMixin, CreateView):
+class AwarenessEventCreateView(ScopeRequiredMixin, TrainingFormMixin, ScopedViewMixin, CreateView):
     model = AwarenessEvent
     scope_action = Action.ADD
     form_class = AwarenessEventForm
     template_name = "training/awareness_form.html"
-    done_message = _lazy("已登记宣传活动。")
+    success_message = _lazy("已登记宣传活动。")
 
     def run(self, form):
         return services.record_awareness_event(form.service_data(), user=self.request.user)
