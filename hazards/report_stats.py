@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hazards.models import PublicReport
 from hazards.report_services import OPEN_STATUSES
-from hazards.stats import _child_region, _start_of
+from hazards.stats import child_region, start_of_day
 from orgs.constants import Kind
 from orgs.models import OrgUnit
 
@@ -57,9 +57,9 @@ def report_stats(
     """`queryset`: the caller's restricted PublicReport queryset. `unit` None: everything,
     by province. Returns {"unit", "period_start", "period_end", "totals", "by_region"}."""
     end = period_end or timezone.localdate()
-    reports = queryset.filter(created_at__lt=_start_of(end + timedelta(days=1)))
+    reports = queryset.filter(created_at__lt=start_of_day(end + timedelta(days=1)))
     if period_start is not None:
-        reports = reports.filter(created_at__gte=_start_of(period_start))
+        reports = reports.filter(created_at__gte=start_of_day(period_start))
     region = unit is None or unit.kind == Kind.REGION
     if unit is not None:
         reports = reports.filter(org_path__startswith=unit.path)
@@ -67,7 +67,7 @@ def report_stats(
         children = OrgUnit.objects.filter(kind=Kind.REGION, depth=(unit.depth if unit else 0) + 1)
         if unit is not None:
             children = children.filter(path__startswith=unit.path)
-        grouped = reports.order_by().values(child=_child_region(unit)).annotate(**_figures())
+        grouped = reports.order_by().values(child=child_region(unit)).annotate(**_figures())
     else:
         # A department has no child regions: all its reports are its own.
         children = OrgUnit.objects.none()

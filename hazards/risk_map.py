@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from hazards.models import Risk
 from hazards.risk_constants import RISK_LEVEL_ORDER
 from hazards.risk_levels import highest_level
-from hazards.stats import _child_region, _territory
+from hazards.stats import child_region, territory_of
 from orgs.constants import Kind
 from orgs.models import Industry, OrgUnit
 
@@ -55,7 +55,7 @@ def risk_map(queryset, *, unit: OrgUnit | None) -> dict:
     the non-empty (region, industry) cells; "enterprises" is filled for a unit without child
     regions.
     """
-    territory, industries = _territory(unit)
+    territory, industries = territory_of(unit)
     risks = queryset.filter(status=Risk.Status.ACTIVE).order_by()
     children = OrgUnit.objects.filter(kind=Kind.REGION, depth=1)
     if territory is not None:
@@ -65,7 +65,7 @@ def risk_map(queryset, *, unit: OrgUnit | None) -> dict:
         )
     if industries is not None:
         risks = risks.filter(industry_id__in=industries)
-    cells = list(risks.values("industry_id", child=_child_region(territory)).annotate(**_counts()))
+    cells = list(risks.values("industry_id", child=child_region(territory)).annotate(**_counts()))
     regions = {
         row["pk"]: {
             "id": row["pk"],

@@ -57,19 +57,19 @@ COUNTED = (
 )
 
 
-def _start_of(day: date) -> datetime:
+def start_of_day(day: date) -> datetime:
     """The first instant of a local (Asia/Shanghai) day: closed_at is compared against these,
     so the column's index serves and no row is converted to a date."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _figures(start: date | None, end: date) -> dict:
-    after_end = _start_of(end + timedelta(days=1))
+    after_end = start_of_day(end + timedelta(days=1))
     found_in = Q(found_date__lte=end)
     closed_in = Q(closed_at__lt=after_end)
     if start is not None:
         found_in &= Q(found_date__gte=start)
-        closed_in &= Q(closed_at__gte=_start_of(start))
+        closed_in &= Q(closed_at__gte=start_of_day(start))
     open_at_end = Q(found_date__lte=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=after_end))
     major = Q(grade=Hazard.Grade.MAJOR)
     stock = Q(is_stock=True)
@@ -91,14 +91,14 @@ def _figures(start: date | None, end: date) -> dict:
         "increment_open": ~stock & open_at_end,
     }
     if end > STOCK_TARGET:
-        after_target = _start_of(STOCK_TARGET + timedelta(days=1))
+        after_target = start_of_day(STOCK_TARGET + timedelta(days=1))
         counts["stock_remaining_at_target"] = stock & (
             Q(closed_at__isnull=True) | Q(closed_at__gte=after_target)
         )
     return {name: Count("pk", filter=condition) for name, condition in counts.items()}
 
 
-def _territory(unit: OrgUnit | None) -> tuple[OrgUnit | None, list[int] | None]:
+def territory_of(unit: OrgUnit | None) -> tuple[OrgUnit | None, list[int] | None]:
     """The region whose subtree the figures cover and, for a department, its industries."""
     if unit is None or unit.kind == Kind.REGION:
         return unit, None
@@ -138,7 +138,7 @@ def default_stats_unit(user) -> OrgUnit | None:
     return OrgUnit.objects.filter(pk__in=unit_ids[:1]).first()
 
 
-def _child_region(territory):
+def child_region(territory):
     """The id of the region directly below `territory` a row lies in, from the row's copied
     level ids: the first of the levels below the territory's that is set (a county directly
     under its province has no city). A row located at the territory itself has none.
@@ -163,7 +163,7 @@ def hazard_stats(queryset, *, unit, period_start=None, period_end=None, today=No
     and "cells" are the non-empty (region, industry) pairs.
     """
     end = period_end or today or timezone.localdate()
-    territory, industries = _territory(unit)
+    territory, industries = territory_of(unit)
     ledger = queryset.filter(is_void=False, found_date__lte=end)
     children = OrgUnit.objects.filter(kind=Kind.REGION, depth=1)
     if territory is not None:
@@ -175,7 +175,7 @@ def hazard_stats(queryset, *, unit, period_start=None, period_end=None, today=No
         ledger = ledger.filter(industry_id__in=industries)
     cells = list(
         ledger.order_by()
-        .values("industry_id", child=_child_region(territory))
+        .values("industry_id", child=child_region(territory))
         .annotate(**_figures(period_start, end))
     )
 

@@ -27,8 +27,7 @@ from django.utils.translation import gettext as _
 from hazards.services import is_enterprise_user
 from inspections import documents
 from inspections.models import EnforcementAction, Inspection, SpecialCampaign
-from inspections.services import _check_version as check_version
-from inspections.services import _lock
+from inspections.services import check_version, lock_row
 from orgs.constants import Action
 from orgs.models import Enterprise, OrgUnit
 
@@ -75,7 +74,7 @@ def resolve(model, value, user, field: str):
 
 def lock(obj, user, action: str):
     """The row as it is now, locked until the transaction ends, if the user may `action` it."""
-    return _lock(type(obj), obj, user, action)
+    return lock_row(type(obj), obj, user, action)
 
 
 def assign(obj, data: dict, fields) -> None:

@@ -52,7 +52,7 @@ SUPERVISE = "supervise_subtree"
 # --- Small shared steps --------------------------------------------------------------------
 
 
-def _lock(model, obj, user, action):
+def lock_row(model, obj, user, action):
     """`obj` as it is now, its row locked, if the user's scope allows `action` on it."""
     locked = (
         model.objects.restrict(user, action)
@@ -65,7 +65,8 @@ def _lock(model, obj, user, action):
     return locked
 
 
-def _check_version(obj, expected_version) -> None:
+def check_version(obj, expected_version) -> None:
+    """StaleVersionError if the row has moved on from the version the editor loaded."""
     if expected_version is not None and obj.version != int(expected_version):
         raise StaleVersionError(
             _("该记录已被他人修改（当前第%(current)d版，您编辑的是第%(yours)d版），请刷新后重试。")
@@ -152,8 +153,8 @@ def create_group(data, *, user) -> SupervisionGroup:
 @transaction.atomic
 def update_group(group, data, *, user, expected_version=None) -> SupervisionGroup:
     """Rename the group, restate its responsibilities or move its term's dates."""
-    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
-    _check_version(locked, expected_version)
+    locked = lock_row(SupervisionGroup, group, user, Action.CHANGE)
+    check_version(locked, expected_version)
     for name in GROUP_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
@@ -194,7 +195,7 @@ def _add_member(group, member, *, role, position, user) -> SupervisionGroupMembe
 
 @transaction.atomic
 def add_member(group, member, *, role, position="", user) -> SupervisionGroupMember:
-    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
+    locked = lock_row(SupervisionGroup, group, user, Action.CHANGE)
     _require_active(locked)
     return _add_member(locked, member, role=role, position=position, user=user)
 
@@ -202,7 +203,7 @@ def add_member(group, member, *, role, position="", user) -> SupervisionGroupMem
 @transaction.atomic
 def remove_member(group, member, *, user) -> None:
     """The member leaves the group, and with it the scope its assignments gave them."""
-    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
+    locked = lock_row(SupervisionGroup, group, user, Action.CHANGE)
     record = locked.memberships.filter(user=member).first()
     if record is None:
         raise ValidationError({"user": _("该用户不是本组成员。")})
@@ -231,7 +232,7 @@ def _assign(group, unit, *, kind, user) -> SupervisionAssignment:
 @transaction.atomic
 def assign_unit(group, unit, *, kind, user) -> SupervisionAssignment:
     """挂点: the group's members gain 督导 scope over the unit's subtree."""
-    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
+    locked = lock_row(SupervisionGroup, group, user, Action.CHANGE)
     _require_active(locked)
     return _assign(locked, unit, kind=kind, user=user)
 
@@ -248,7 +249,7 @@ def _revoke(assignment, *, user, at) -> None:
 @transaction.atomic
 def revoke_assignment(group, unit, *, user) -> None:
     """撤销挂点: the members lose 督导 scope over the unit (other groups' grants stay)."""
-    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
+    locked = lock_row(SupervisionGroup, group, user, Action.CHANGE)
     assignment = (
         locked.assignments.filter(org_unit=unit, revoked_at__isnull=True)
         .select_related("org_unit", "group__auth_group")
@@ -274,7 +275,7 @@ def _end(group, *, user, at) -> SupervisionGroup:
 @transaction.atomic
 def end_term(group, *, user) -> SupervisionGroup:
     """任期结束: every assignment is revoked, and with it the members' scope."""
-    locked = _lock(SupervisionGroup, group, user, Action.CHANGE)
+    locked = lock_row(SupervisionGroup, group, user, Action.CHANGE)
     _require_active(locked)
     return _end(locked, user=user, at=timezone.now())
 
@@ -679,8 +680,8 @@ def _submit(inspection, *, user) -> None:
 @transaction.atomic
 def submit_inspection(inspection, *, user, expected_version=None) -> Inspection:
     """Submit a draft: every item answered; its findings go into the ledger."""
-    locked = _lock(Inspection, inspection, user, Action.CHANGE)
-    _check_version(locked, expected_version)
+    locked = lock_row(Inspection, inspection, user, Action.CHANGE)
+    check_version(locked, expected_version)
     if locked.status == Inspection.Status.SUBMITTED:
         raise ValidationError(_("该检查已提交。"))
     locked.version += 1
@@ -692,8 +693,8 @@ def submit_inspection(inspection, *, user, expected_version=None) -> Inspection:
 def update_inspection(inspection, data, *, user, expected_version=None) -> Inspection:
     """Correct the header of an inspection (summary, method, experts…); targets and results of
     a submitted inspection are kept as found."""
-    locked = _lock(Inspection, inspection, user, Action.CHANGE)
-    _check_version(locked, expected_version)
+    locked = lock_row(Inspection, inspection, user, Action.CHANGE)
+    check_version(locked, expected_version)
     _header(locked, data)
     if "special_campaign" in data:
         _check_campaign(data["special_campaign"], user, locked.inspection_date)
@@ -707,7 +708,7 @@ def update_inspection(inspection, data, *, user, expected_version=None) -> Inspe
 @transaction.atomic
 def add_photos(inspection, result_id, files, *, user) -> list[ChecklistPhoto]:
     """Photos of one item of a draft (taken before it is submitted: its findings copy them)."""
-    locked = _lock(Inspection, inspection, user, Action.CHANGE)
+    locked = lock_row(Inspection, inspection, user, Action.CHANGE)
     if locked.status != Inspection.Status.DRAFT:
         raise ValidationError(_("检查已提交，不能再补充照片。"))
     result = locked.results.filter(pk=result_id).first()

@@ -33,7 +33,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from hazards.models import Hazard
-from hazards.stats import _child_region as child_region
+from hazards.stats import child_region
 from inspections.models import ChecklistResult, EnforcementAction, Inspection, SpecialCampaign
 from orgs.constants import Action, Kind
 from orgs.models import Enterprise, OrgUnit
