@@ -22,6 +22,11 @@ urlpatterns = [
         views.CertificateRenewView.as_view(),
         name="certificate_renew",
     ),
+    path(
+        "certificates/<int:pk>/reveal/",
+        views.CertificateRevealView.as_view(),
+        name="certificate_reveal",
+    ),
     path("drills/", views.DrillComplianceView.as_view(), name="drill_compliance"),
     path("drills/calendar/", views.DrillCalendarView.as_view(), name="drill_calendar"),
     path("drills/new/", views.DrillCreateView.as_view(), name="drill_create"),

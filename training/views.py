@@ -274,14 +274,16 @@ class PersonDetailView(ScopedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         person = self.object
         today = timezone.localdate()
+        may_reveal = services.can_reveal_id_number(self.request.user)
         return super().get_context_data(
             status=services.person_training_status(person, today),
             attendances=person.attendances.select_related("session").order_by(
                 "-completed_on", "-pk"
             ),
             certificates=with_certificate_status(person.certificates.all(), today),
-            can_reveal=bool(person.id_number_last4)
-            and services.can_reveal_id_number(self.request.user),
+            can_reveal=bool(person.id_number_last4) and may_reveal,
+            # Certificates numbered by an ID number show its mask, revealed as the person's.
+            can_reveal_certificates=may_reveal,
             can_change=Person.objects.restrict(self.request.user, Action.CHANGE)
             .filter(pk=person.pk)
             .exists(),
@@ -311,6 +313,35 @@ class PersonRevealView(PersonDetailView):
 
 
 # --- Certificates ----------------------------------------------------------------------------
+
+
+class CertificateRevealView(ScopedViewMixin, SingleObjectMixin, View):
+    """POST 查看完整证书编号: the holder's page with this certificate's number in full, on this
+    response only, never stored in the session or a URL; every reveal is in the audit log
+    (training.services). Same permission as the ID number's."""
+
+    model = Certificate
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        certificate = self.object
+        page = PersonDetailView(request=request, args=(), kwargs={"pk": certificate.holder_id})
+        # The holder's page is looked up first: a holder out of scope is 404, and nothing is
+        # revealed or logged for a page that cannot be shown.
+        page.object = page.get_object()
+        try:
+            number = services.reveal_certificate_number(
+                certificate, user=request.user, request=request
+            )
+        except PermissionDenied as error:
+            raise PermissionDenied(refusal(error)[0]) from error
+        response = page.render_to_response(
+            page.get_context_data(
+                revealed_certificate=certificate.pk, revealed_certificate_number=number
+            )
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # Enterprises flagged for expired certificates above the certificate list.

@@ -258,6 +258,62 @@ def test_certificate_number_reveal_needs_the_permission_and_is_audited(world, ap
     assert api_for(world.township_staff).post(sibling).status_code == 404
 
 
+def test_certificate_number_reveal_on_the_holders_page(world, client_for, id_numbered):
+    number = id_number(11)
+    reveal = url("certificate_reveal", id_numbered.pk)
+    person_page = url("person_detail", id_numbered.holder_id)
+    world.township_staff.user_permissions.add(Permission.objects.get(codename="view_id_number"))
+    client = client_for(world.township_staff)
+    page = html(client.get(person_page))
+    # The button is on the ID-numbered licence only: the other one's number is in clear.
+    assert "查看完整证书编号" in page and reveal in page and number not in page
+    assert url("certificate_reveal", training_world(world).own_certificate.pk) not in page
+    response = client.post(reveal)
+    page = html(response)
+    assert f'id="certificate-number-{id_numbered.pk}">{number}<' in page
+    assert response["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.SENSITIVE_VIEWED)
+    assert event.actor == world.township_staff
+    assert event.detail["object"] == "training.certificate"
+    assert event.detail["object_id"] == id_numbered.pk
+    # Shown on that response only.
+    assert number not in html(client.get(person_page))
+
+
+def test_certificate_number_reveal_refused_without_the_permission(world, client_for, id_numbered):
+    client = client_for(world.township_staff)
+    page = html(client.get(url("person_detail", id_numbered.holder_id)))
+    assert "查看完整证书编号" not in page
+    response = client.post(url("certificate_reveal", id_numbered.pk))
+    assert response.status_code == 403
+    assert id_number(11) not in response.content.decode()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.SENSITIVE_VIEWED).exists()
+
+
+def test_certificate_number_reveal_out_of_scope_or_by_get_reveals_nothing(
+    world, client_for, id_numbered
+):
+    t = training_world(world)
+    sibling = services.record_certificate(
+        {
+            "holder": t.sibling_person,
+            "kind": CertificateKind.SPECIAL_EQUIPMENT,
+            "operation": "叉车司机",
+            "number": id_number(12),
+            "issued_on": date(2023, 5, 1),
+        },
+        user=world.township_staff_b,
+    )
+    assert sibling.number_is_id_number
+    world.township_staff.user_permissions.add(Permission.objects.get(codename="view_id_number"))
+    client = client_for(world.township_staff)
+    response = client.post(url("certificate_reveal", sibling.pk))
+    assert response.status_code == 404 and id_number(12) not in response.content.decode()
+    response = client.get(url("certificate_reveal", id_numbered.pk))
+    assert response.status_code == 405 and id_number(11) not in response.content.decode()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.SENSITIVE_VIEWED).exists()
+
+
 def test_migration_protects_numbers_stored_in_clear(world):
     """Certificates recorded before numbers were protected: 0004 masks them, history too."""
     import importlib
