@@ -1,14 +1,14 @@
 """Form building blocks every app's HTML forms share."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import start_of_day
 from core.models import AuditEvent
 
 
@@ -91,16 +91,12 @@ class AuditEventFilterForm(forms.Form):
             queryset = queryset.filter(username__icontains=data["username"].strip())
         # Day bounds in the local time zone, as a range on the indexed column.
         if data.get("date_from"):
-            queryset = queryset.filter(created_at__gte=_start_of_day(data["date_from"]))
+            queryset = queryset.filter(created_at__gte=start_of_day(data["date_from"]))
         if data.get("date_to"):
             queryset = queryset.filter(
-                created_at__lt=_start_of_day(data["date_to"] + timedelta(days=1))
+                created_at__lt=start_of_day(data["date_to"] + timedelta(days=1))
             )
         return queryset
-
-
-def _start_of_day(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class ProfileForm(forms.ModelForm):

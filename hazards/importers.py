@@ -20,7 +20,7 @@ import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.dates import start_of_day
 from core.exporting import ExportColumn, XlsxBuilder, export_xlsx
 from core.importing import Column, ImportResult, TabularImporter
 from core.models import Notification
@@ -503,7 +504,7 @@ class HazardLedgerImporter(TabularImporter):
             hazard.is_stock = hazard.found_date <= STOCK_CUTOFF
             hazard.is_overdue = services.is_overdue_on(hazard, self.today)
             if item.closed_date is not None:
-                hazard.closed_at = timezone.make_aware(datetime.combine(item.closed_date, time.min))
+                hazard.closed_at = start_of_day(item.closed_date)
             hazard.created_at = hazard.updated_at = now
             hazards.append(hazard)
         bulk_create_with_history(hazards, Hazard, batch_size=1000, default_user=self.user)

@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from core.dates import start_of_day
 from hazards.models import PublicReport
 from hazards.report_services import OPEN_STATUSES
-from hazards.stats import child_region, start_of_day
+from hazards.stats import child_region
 from orgs.constants import Kind
 from orgs.models import OrgUnit
 

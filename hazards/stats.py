@@ -25,12 +25,13 @@ What each figure counts, over the unit's non-voided hazards, for the period [sta
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.dates import start_of_day
 from hazards.constants import STOCK_TARGET
 from hazards.models import Hazard
 from orgs.constants import LEVEL_ORDER, Kind
@@ -55,12 +56,6 @@ COUNTED = (
     "increment_closed",
     "increment_open",
 )
-
-
-def start_of_day(day: date) -> datetime:
-    """The first instant of a local (Asia/Shanghai) day: closed_at is compared against these,
-    so the column's index serves and no row is converted to a date."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _figures(start: date | None, end: date) -> dict:
