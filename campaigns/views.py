@@ -58,6 +58,7 @@ from campaigns.models import (
     Slot,
     Task,
 )
+from core.exceptions import StaleVersionError
 from core.forms import add_validation_error
 from core.uploads import content_type_for
 from core.views import ScopedViewMixin, UserFormMixin
@@ -122,6 +123,8 @@ class ObjectFormView(ScopedViewMixin, SingleObjectMixin, FormView):
 
     def service_failed(self, form, error):
         add_validation_error(form, error)
+        if isinstance(error, StaleVersionError):
+            return self.render_to_response(self.get_context_data(form=form), status=409)
         return self.form_invalid(form)
 
 

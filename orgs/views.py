@@ -40,7 +40,7 @@ from core import history
 from core.audit import record_event
 from core.forms import AuditEventFilterForm, add_validation_error
 from core.models import AuditEvent
-from core.views import ScopedViewMixin, UserFormMixin
+from core.views import ScopedViewMixin, ServiceFormMixin, UserFormMixin
 from orgs import services
 from orgs.constants import Action, Role
 from orgs.filters import EnterpriseFilter
@@ -280,26 +280,23 @@ class EnterpriseDetailView(ScopedViewMixin, DetailView):
         return context
 
 
-class EnterpriseFormMixin(UserFormMixin):
+class EnterpriseFormMixin(UserFormMixin, ServiceFormMixin):
     """Create and edit go through orgs.services.save_enterprise; its errors land on the form."""
 
     model = Enterprise
     form_class = EnterpriseForm
     template_name = "orgs/enterprise_form.html"
 
-    def form_valid(self, form):
-        try:
-            self.object = services.save_enterprise(
-                form.service_data(),
-                user=self.request.user,
-                instance=self.object,
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存“%(name)s”。") % {"name": self.object.name})
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def run(self, form):
+        return services.save_enterprise(
+            form.service_data(),
+            user=self.request.user,
+            instance=self.object,
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def get_success_message(self):
+        return _("已保存“%(name)s”。") % {"name": self.object.name}
 
 
 class EnterpriseCreateView(ScopeRequiredMixin, EnterpriseFormMixin, ScopedViewMixin, CreateView):

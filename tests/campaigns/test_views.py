@@ -237,8 +237,9 @@ def test_edit_plan_particulars_with_a_stale_version(world, client_for, county):
     assert "湾管字〔2024〕8号" in form
     data = {"title": plan.title, "document_number": "湾管字〔2024〕9号", "version": plan.version}
     services.update_plan(plan, {"title": plan.title + "（修订）"}, user=county.county_staff)
-    page = html(client.post(url("plan_update", plan.pk), data))
-    assert "该方案已被他人修改，请刷新后重新编辑。" in page
+    response = client.post(url("plan_update", plan.pk), data)
+    assert response.status_code == 409
+    assert "该方案已被他人修改，请刷新后重新编辑。" in response.content.decode()
     plan.refresh_from_db()
     assert plan.document_number == "湾管字〔2024〕8号"
     data["version"] = plan.version
@@ -306,7 +307,9 @@ def test_edit_task_with_a_stale_version_writes_nothing(world, client_for, county
     assert "2025年底前完成应急预案修订" in html(client.get(edit))
     data = task_data(number="2", text="修订完善应急预案", version=task.version)
     services.update_task(task, {"target": "预案修订率100%"}, user=county.county_staff)
-    assert "该任务已被他人修改，请刷新后重新编辑。" in html(client.post(edit, data))
+    response = client.post(edit, data)
+    assert response.status_code == 409
+    assert "该任务已被他人修改，请刷新后重新编辑。" in response.content.decode()
     task.refresh_from_db()
     assert task.text == "2025年底前完成应急预案修订"
     data["version"] = task.version
@@ -485,8 +488,9 @@ def test_a_report_reviewed_meanwhile_is_not_reviewed_again(world, client_for, co
     services.review_progress_report(
         report, user=world.county_official, accept=False, comment="补充"
     )
-    page = html(city_leader.post(url("report_detail", report.pk), data))
-    assert "该汇报已被他人处理，请刷新后查看。" in page
+    response = city_leader.post(url("report_detail", report.pk), data)
+    assert response.status_code == 409
+    assert "该汇报已被他人处理，请刷新后查看。" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.RETURNED
 

@@ -258,12 +258,11 @@ def test_a_stale_edit_is_rejected(world, client_for):
     loaded = edit_data(enterprise, principal_name="王五")
     # Someone else saves in between.
     services.save_enterprise({"address": "新地址"}, user=world.province_admin, instance=enterprise)
-    page = html(
-        client_for(world.township_staff).post(
-            reverse("orgs:enterprise_update", args=[enterprise.pk]), loaded
-        )
+    response = client_for(world.township_staff).post(
+        reverse("orgs:enterprise_update", args=[enterprise.pk]), loaded
     )
-    assert "该单位已被他人修改，请刷新后重新编辑。" in page
+    assert response.status_code == 409
+    assert "该单位已被他人修改，请刷新后重新编辑。" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.principal_name == "张三" and enterprise.address == "新地址"
 
