@@ -57,10 +57,10 @@ def test_supervisor_publishes_city_leader_opens_the_pdf(
     page.get_by_role("link", name="编写简报").click()
     page.get_by_label("简报系列").select_option(str(series.pk))
     page.get_by_label("标题").fill("上饶市扎实推进安全生产治本攻坚")
-    page.get_by_label("数据范围").select_option(str(world.shangrao.pk))
+    page.get_by_label("数据范围", exact=True).select_option(str(world.shangrao.pk))
     page.get_by_label("统计周期").select_option("ytd")
     page.get_by_label("统计截至").fill("2024-09-30")
-    page.get_by_label("分送单位").select_option(str(world.nanchang.pk))
+    page.get_by_label("分送单位", exact=True).select_option(str(world.nanchang.pk))
     page.get_by_role("button", name="创建草稿").click()
     expect(page.get_by_text("简报草稿已创建")).to_be_visible()
 
