@@ -21,6 +21,12 @@ class ReadOnlyMixin:
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
+    # Inlines ignore list_select_related: the relations their rows show, joined once.
+    select_related = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_readonly_fields(self, request, obj=None):
         # Shown, never edited: non-editable fields (uploaded_at, …) can then be listed too.

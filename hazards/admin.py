@@ -34,17 +34,13 @@ class HazardCriterionAdmin(SimpleHistoryAdmin):
 class TransitionInline(ReadOnlyInline):
     model = HazardTransition
     fields = ["at", "action", "from_status", "to_status", "actor", "note"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+    select_related = ["actor"]
 
 
 class FileInline(ReadOnlyInline):
     model = HazardFile
     fields = ["kind", "original_name", "file", "uploaded_by", "uploaded_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+    select_related = ["uploaded_by"]
 
 
 @admin.register(Hazard)

@@ -46,17 +46,13 @@ class ChecklistTemplateAdmin(SimpleHistoryAdmin):
 class MemberInline(ReadOnlyInline):
     model = SupervisionGroupMember
     fields = ["user", "role", "position"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+    select_related = ["user"]
 
 
 class AssignmentInline(ReadOnlyInline):
     model = SupervisionAssignment
     fields = ["org_unit", "kind", "assigned_at", "assigned_by", "revoked_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("org_unit", "assigned_by")
+    select_related = ["org_unit", "assigned_by"]
 
 
 @admin.register(SupervisionGroup)
@@ -73,21 +69,13 @@ class SupervisionGroupAdmin(ReadOnlyAdmin):
 class TargetInline(ReadOnlyInline):
     model = InspectionTarget
     fields = ["enterprise", "org_unit"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("enterprise", "org_unit")
+    select_related = ["enterprise", "org_unit"]
 
 
 class ResultInline(ReadOnlyInline):
     model = ChecklistResult
     fields = ["target", "item", "result", "note", "hazard"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("target__enterprise", "target__org_unit", "item", "hazard")
-        )
+    select_related = ["target__enterprise", "target__org_unit", "item", "hazard"]
 
 
 @admin.register(Inspection)

@@ -41,9 +41,7 @@ class PersonAdmin(ReadOnlyAdmin):
 class AttendanceInline(ReadOnlyInline):
     model = Attendance
     fields = ["person", "hours", "completed_on", "passed"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+    select_related = ["person"]
 
 
 @admin.register(TrainingSession)
@@ -70,9 +68,7 @@ class CertificateAdmin(ReadOnlyAdmin):
 class DrillPhotoInline(ReadOnlyInline):
     model = DrillPhoto
     fields = ["original_name", "file", "uploaded_by", "uploaded_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+    select_related = ["uploaded_by"]
 
 
 @admin.register(Drill)
