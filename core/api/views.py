@@ -42,9 +42,10 @@ class ValuesListMixin:
     def list(self, request, *args, **kwargs):
         serializer_class = self.get_serializer_class()
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(_ValuesPages(queryset, serializer_class.values(queryset)))
+        values = serializer_class.values(queryset)
+        page = self.paginate_queryset(_ValuesPages(queryset, values))
         if page is None:
-            return Response(serializer_class.rows(serializer_class.values(queryset)))
+            return Response(serializer_class.rows(values))
         return self.get_paginated_response(serializer_class.rows(page))
 
 
