@@ -14,8 +14,8 @@ from accidents.constants import Category, Grade, InvestigationStatus, Kind
 from accidents.models import Accident
 from accidents.services import with_late
 from orgs.constants import Action
-from orgs.filters import WithinFilter, scoped_org_units
-from orgs.models import Enterprise, Industry
+from orgs.filters import IndustryFilter, WithinFilter, scoped_org_units
+from orgs.models import Enterprise
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 PERIOD_MESSAGE = _("期间格式应为 2026、2026-Q3 或 2026-07。")
@@ -56,9 +56,7 @@ class AccidentFilter(django_filters.FilterSet):
         validators=[RegexValidator(PERIOD_RE, PERIOD_MESSAGE)],
     )
     grade = django_filters.MultipleChoiceFilter(choices=Grade.choices, label=_("事故等级"))
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("事故类型"))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("事故类别"))
     investigation_status = django_filters.ChoiceFilter(

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from hazards.constants import HazardAction
 from hazards.models import Escalation, Hazard, HazardCriterion
 from hazards.services import OVERDUE_STATUSES
-from orgs.filters import WithinFilter, scoped_org_units
-from orgs.models import Enterprise, Industry
+from orgs.filters import IndustryFilter, WithinFilter, scoped_org_units
+from orgs.models import Enterprise
 
 
 def scoped_enterprises(request):
@@ -38,9 +38,7 @@ class HazardFilter(django_filters.FilterSet):
     source = django_filters.MultipleChoiceFilter(
         choices=Hazard.Source.choices, distinct=False, label=_("发现渠道")
     )
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     criterion = django_filters.ModelChoiceFilter(
         queryset=HazardCriterion.objects.all(), label=_("判定依据")
     )
@@ -124,9 +122,7 @@ class EscalationFilter(django_filters.FilterSet):
 
 
 class CriterionFilter(django_filters.FilterSet):
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     q = django_filters.CharFilter(method="filter_q", label=_("标准、条款或要点"))
 
     class Meta:

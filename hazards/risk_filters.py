@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hazards.filters import scoped_enterprises
 from hazards.models import Risk
 from hazards.risk_constants import RiskLevel, RiskMethod
-from orgs.filters import WithinFilter
-from orgs.models import Industry
+from orgs.filters import IndustryFilter, WithinFilter
 
 
 class RiskFilter(django_filters.FilterSet):
@@ -21,9 +20,7 @@ class RiskFilter(django_filters.FilterSet):
         choices=Risk.Status.choices, label=_("状态"), empty_label=_("管控中")
     )
     method = django_filters.ChoiceFilter(choices=RiskMethod.choices, label=_("评价方法"))
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     within = WithinFilter()
     enterprise = django_filters.ModelChoiceFilter(queryset=scoped_enterprises, label=_("单位"))
     area = django_filters.BooleanFilter(

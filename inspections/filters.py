@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import ChecklistTemplate, Inspection, SupervisionGroup
 from orgs.constants import Action
-from orgs.filters import WithinFilter, scoped_org_units
-from orgs.models import Enterprise, Industry
+from orgs.filters import IndustryFilter, WithinFilter, scoped_org_units
+from orgs.models import Enterprise
 
 
 def scoped_enterprises(request):
@@ -59,9 +59,7 @@ class SupervisionGroupFilter(django_filters.FilterSet):
 
 
 class ChecklistTemplateFilter(django_filters.FilterSet):
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
 
     class Meta:
         model = ChecklistTemplate

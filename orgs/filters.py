@@ -15,6 +15,31 @@ def scoped_org_units(request):
     return OrgUnit.objects.restrict(request.user, Action.VIEW)
 
 
+class IndustryChoiceField(django_filters.fields.ModelChoiceField):
+    """An industry id checked against the cached industries (Industry.objects.by_id) rather
+    than by a query per request; an id not there (a new industry, or none) asks the database,
+    which answers with the field's usual error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return Industry.objects.by_id()[int(value)]
+        except (KeyError, TypeError, ValueError):
+            return super().to_python(value)
+
+
+class IndustryFilter(django_filters.ModelChoiceFilter):
+    """`?industry=<id>`: the 行业领域 filter every ledger and register offers."""
+
+    field_class = IndustryChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Industry.objects.all())
+        kwargs.setdefault("label", _("行业领域"))
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class WithinFilter(django_filters.ModelChoiceFilter):
     """`?within=<id>`: rows located in that org unit's subtree (one prefix match)."""
@@ -49,9 +74,7 @@ class OrgUnitFilter(django_filters.FilterSet):
 class EnterpriseFilter(django_filters.FilterSet):
     org_unit = django_filters.ModelChoiceFilter(queryset=scoped_org_units, label=_("属地"))
     within = WithinFilter()
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     kind = django_filters.ChoiceFilter(choices=EnterpriseKind.choices, label=_("单位类别"))
     high_risk = django_filters.BooleanFilter(label=_("高危"))
     is_active = django_filters.BooleanFilter(label=_("在营"))

@@ -1,6 +1,7 @@
 """The governance hierarchy: org units, industries, enterprises, memberships and grants."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -21,6 +22,23 @@ def history(**kwargs):
     return HistoricalRecords(bases=[RequestIdHistoricalModel], **kwargs)
 
 
+INDUSTRIES_CACHE_KEY = "orgs:industries"
+# Forgotten on every change (orgs.signals); the timeout bounds what a per-process cache in
+# another worker may still hold, which at worst filters by an industry deleted meanwhile.
+INDUSTRIES_CACHE_SECONDS = 600
+
+
+class IndustryManager(models.Manager):
+    def by_id(self) -> dict[int, "Industry"]:
+        """Every industry by id, from the cache: a few dozen reference rows that every
+        filtered list checks its `industry=` against. orgs.signals forgets them on a change."""
+        industries = cache.get(INDUSTRIES_CACHE_KEY)
+        if industries is None:
+            industries = self.in_bulk()
+            cache.set(INDUSTRIES_CACHE_KEY, industries, INDUSTRIES_CACHE_SECONDS)
+        return industries
+
+
 class Industry(models.Model):
     """行业领域: a GB/T 4754 category or one of the campaign's key sectors."""
 
@@ -31,6 +49,8 @@ class Industry(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = history()
+
+    objects = IndustryManager()
 
     class Meta:
         verbose_name = _("行业领域")

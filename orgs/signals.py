@@ -1,15 +1,25 @@
-"""Receivers: audit records of authentication events (filed under the user's org unit), and
-the bumps of User.scope_version that keep cached scopes (orgs.scoping) true."""
+"""Receivers: audit records of authentication events (filed under the user's org unit), the
+bumps of User.scope_version that keep cached scopes (orgs.scoping) true, and the forgetting
+of cached industries (Industry.objects.by_id)."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.audit import record_event
 from core.models import AuditEvent
-from orgs.models import Enterprise, Membership, OrgUnit, OrgUnitGroupGrant, OrgUnitUserGrant
+from orgs.models import (
+    INDUSTRIES_CACHE_KEY,
+    Enterprise,
+    Industry,
+    Membership,
+    OrgUnit,
+    OrgUnitGroupGrant,
+    OrgUnitUserGrant,
+)
 from orgs.scoping import scope_changed
 from orgs.services import primary_org_path
 
@@ -110,3 +120,8 @@ def org_unit_saved(sender, instance, created, update_fields=None, **kwargs):
 def enterprise_saved(sender, instance, created, **kwargs):
     if not created:
         scope_changed(users_of_enterprise=instance)
+
+
+@receiver([post_save, post_delete], sender=Industry)
+def industry_changed(sender, instance, **kwargs):
+    cache.delete(INDUSTRIES_CACHE_KEY)

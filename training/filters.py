@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.constants import Action
-from orgs.filters import WithinFilter, scoped_org_units
-from orgs.models import Enterprise, Industry
+from orgs.filters import IndustryFilter, WithinFilter, scoped_org_units
+from orgs.models import Enterprise
 from training.constants import (
     PERSON_CATEGORIES,
     Audience,
@@ -35,9 +35,7 @@ class LocatedFilterSet(django_filters.FilterSet):
 
 class TrainingSessionFilter(LocatedFilterSet):
     audience = django_filters.ChoiceFilter(choices=Audience.choices, label=_("培训对象"))
-    industry = django_filters.ModelChoiceFilter(
-        field_name="industries", queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter(field_name="industries")
     ended_after = django_filters.DateFilter(
         field_name="end_date", lookup_expr="gte", label=_("结束日期起")
     )
@@ -53,9 +51,7 @@ class TrainingSessionFilter(LocatedFilterSet):
 
 class PersonFilter(LocatedFilterSet):
     category = django_filters.ChoiceFilter(choices=PERSON_CATEGORIES, label=_("人员类别"))
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     is_active = django_filters.BooleanFilter(label=_("在岗"))
     # Only the last 4 characters are searchable: the rest is never stored in clear.
     id_last4 = django_filters.CharFilter(field_name="id_number_last4", label=_("身份证号后4位"))

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
@@ -133,6 +134,20 @@ def test_ledger_rows_read_by_values_equal_the_serializers_reading_of_the_models(
     by_id = {hazard.pk: hazard for hazard in instances}
     reference = HazardListSerializer([by_id[row["id"]] for row in rows], many=True).data
     assert rows == json.loads(JSONRenderer().render(reference))
+
+
+def test_values_rows_carry_the_active_time_zone(world, report):
+    """A datetime column keeps its zone with the columns, built per time zone: a request in
+    another zone reads its own offset, as the serializer over the models would."""
+    report()
+    queryset = Hazard.objects.all()
+    for zone in ("Asia/Shanghai", "UTC", "Asia/Shanghai"):
+        with timezone.override(zone):
+            rows = HazardListSerializer.rows(HazardListSerializer.values(queryset))
+            reference = HazardListSerializer(list(queryset), many=True).data
+        assert [row["updated_at"] for row in rows] == [r["updated_at"] for r in reference]
+        offset = "+08:00" if zone == "Asia/Shanghai" else "Z"
+        assert all(row["updated_at"].endswith(offset) for row in rows)
 
 
 def test_a_values_row_serializer_refuses_fields_that_are_not_columns():
