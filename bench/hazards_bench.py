@@ -469,9 +469,12 @@ def render(result, total_seconds):
         f"### Ledger API, first page (`?status=rectifying&industry=<危险化学品>`), {REQUESTS} "
         "requests",
         "",
-        "Through the whole stack in-process (token auth, the user's scope from the cache, "
-        "filters, COUNT for pagination, up to 50 rows serialised), against the same COUNT and "
-        "SELECT run bare through a cursor. Milliseconds.",
+        "Through the whole stack in-process, the application loaded as gunicorn loads it "
+        "(config.wsgi): token auth, the user's scope from the cache, filters, COUNT for "
+        "pagination, up to 50 rows serialised. Each request is timed beside the same COUNT "
+        "and SELECT run bare through a cursor, one after the other, so that both see the "
+        "machine at the same moment (its speed drifts by a third and more within minutes). "
+        "Milliseconds; the 5× verdict needs both the p50 and the p95 ratio.",
         "",
         "| user | matching rows | queries | API p50 / p95 | bare SQL p50 / p95 | ratio p50 / "
         "p95 | p95 ≤ 150 ms | ≤ 5× bare |",
@@ -482,7 +485,7 @@ def render(result, total_seconds):
         lines.append(
             f"| {page['label']} | {page['count']:,} | {page['queries']} | {a50:.1f} / {a95:.1f} "
             f"| {b50:.1f} / {b95:.1f} | {a50 / b50:.1f}× / {a95 / b95:.1f}× "
-            f"| {verdict(a95 <= 150)} | {verdict(a95 / b95 <= 5)} |"
+            f"| {verdict(a95 <= 150)} | {verdict(max(a50 / b50, a95 / b95) <= 5)} |"
         )
     s = result["stats"]
     stats_p50, stats_max = statistics.median(s["durations"]), max(s["durations"])
@@ -510,7 +513,8 @@ def render(result, total_seconds):
         "### Reading the numbers",
         "",
         f"- A request's fixed cost — whatever its rows — is about {fixed:.1f} ms at p50: the "
-        "token with its user (one query), the user's compiled scope read from the cache (the "
+        "token with its user (one query, compiled once per process: "
+        "core.api.authentication), the user's compiled scope read from the cache (the "
         "four queries that compile it run once per user and scope_version, see the README's "
         "tenancy section), the filters the request names (the industry checked against the "
         "cached industries, orgs.filters.IndustryFilter), DRF's dispatch, and the page's rows "
