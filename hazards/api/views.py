@@ -95,7 +95,7 @@ class HazardViewSet(
 ):
     """事故隐患台账. Ledger rows are never deleted: `void` them (and `restore`)."""
 
-    queryset = Hazard.objects.select_related("enterprise", "org_unit", "industry")
+    queryset = Hazard.objects.all()
     filterset_class = HazardFilter
     ordering_fields = ["found_date", "deadline", "ledger_number", "updated_at"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -109,9 +109,16 @@ class HazardViewSet(
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        # The list reads its rows with values() (ValuesListMixin), which joins what it needs.
         if self.action != "list":
             queryset = queryset.select_related(
-                "enterprise__org_unit", "criterion", "listed_unit", "reported_by", "verified_by"
+                "enterprise__org_unit",
+                "org_unit",
+                "industry",
+                "criterion",
+                "listed_unit",
+                "reported_by",
+                "verified_by",
             )
         return queryset
 
