@@ -453,7 +453,8 @@ def render(result, total_seconds):
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"Django {django.get_version()}, production settings (DEBUG off). The machine is "
         f"shared (other test suites run on it): load average {result['load'][0]:.1f} at the "
-        f"start, {result['load'][1]:.1f} at the end; timings vary by some 30 % between runs.",
+        f"start, {result['load'][1]:.1f} at the end. Its speed drifts within minutes: "
+        "timings differ between runs by a third and more, ratios much less.",
         "",
         "### Data",
         "",
