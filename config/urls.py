@@ -8,6 +8,9 @@ from orgs import views as orgs_views
 from reports import views as reports_views
 
 urlpatterns = [
+    # First: patterns are tried in order, and every API call would otherwise be tried against
+    # all the pages' patterns before its own.
+    path("api/v1/", include("config.api_urls")),
     path("", include("core.urls")),
     # Site-wide pages that read the org tree: their views live in orgs (core imports no app).
     path("", reports_views.DashboardView.as_view(), name="dashboard"),
@@ -28,7 +31,6 @@ urlpatterns = [
     path("accidents/", include("accidents.urls")),
     path("reports/", include("reports.urls")),
     path("public/", include("hazards.public_urls")),
-    path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
