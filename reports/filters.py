@@ -3,8 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from orgs.filters import WithinFilter, scoped_org_units
-from orgs.models import Industry
+from orgs.filters import IndustryFilter, WithinFilter, scoped_org_units
 from reports.models import PeriodKind, Rollup
 from reports.rollups import metric_choices
 
@@ -17,9 +16,7 @@ class RollupFilter(django_filters.FilterSet):
     period_end = django_filters.DateFilter(label=_("周期结束"))
     year = django_filters.NumberFilter(field_name="period_start__year", label=_("年度"))
     metric = django_filters.MultipleChoiceFilter(choices=metric_choices, label=_("指标"))
-    industry = django_filters.ModelChoiceFilter(
-        queryset=Industry.objects.all(), label=_("行业领域")
-    )
+    industry = IndustryFilter()
     all_industries = django_filters.BooleanFilter(
         field_name="industry", lookup_expr="isnull", label=_("仅全行业合计")
     )

@@ -9,6 +9,7 @@ from tests.factories import EnterpriseFactory
 
 ENTERPRISES = "/api/v1/enterprises/"
 HAZARDS = "/api/v1/hazards/"
+ROLLUPS = "/api/v1/rollups/"
 
 
 def names(response):
@@ -29,7 +30,7 @@ def test_an_unknown_or_malformed_industry_is_a_json_error_in_chinese(world, api_
     client = api_for(world.province_admin)
     client.get(ENTERPRISES, {"industry": world.chemicals.pk})
     for bad in (str(Industry.objects.order_by("-pk").first().pk + 1000), "abc"):
-        for url in (ENTERPRISES, HAZARDS):
+        for url in (ENTERPRISES, HAZARDS, ROLLUPS):
             response = client.get(url, {"industry": bad})
             assert response.status_code == 400, (url, bad)
             assert "选择一个有效的选项" in response.json()["industry"][0]
